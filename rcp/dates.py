@@ -1,0 +1,56 @@
+"""How dates of meetings and chairs are written on profile pages.
+
+One style everywhere, as IOM's style guide has it: "2–3 April 2014",
+"30 November – 2 December 2010", "April 2000", "2019–2021". Month names follow
+the reader's language.
+"""
+
+import datetime
+
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+EN_DASH = "\u2013"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+def truncate_to_precision(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """Store "April 2000" as 1 April 2000 and "2000" as 1 January 2000."""
+    if value is None:
+        return None
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1)
+    return value
+
+
+def format_date_range(
+    start: datetime.date, end: datetime.date | None = None, precision: str = DatePrecision.DAY
+) -> str:
+    """Write a date or a date range in the house style, at the given precision."""
+    if precision == DatePrecision.YEAR:
+        if end is None or end.year == start.year:
+            return str(start.year)
+        return f"{start.year}{EN_DASH}{end.year}"
+
+    if precision == DatePrecision.MONTH:
+        if end is None or (end.year, end.month) == (start.year, start.month):
+            return date_format(start, "F Y")
+        if end.year == start.year:
+            return f"{date_format(start, 'F')}{EN_DASH}{date_format(end, 'F Y')}"
+        return f"{date_format(start, 'F Y')} {EN_DASH} {date_format(end, 'F Y')}"
+
+    if end is None or end == start:
+        return date_format(start, "j F Y")
+    if (end.year, end.month) == (start.year, start.month):
+        return f"{start.day}{EN_DASH}{date_format(end, 'j F Y')}"
+    if end.year == start.year:
+        return f"{date_format(start, 'j F')} {EN_DASH} {date_format(end, 'j F Y')}"
+    return f"{date_format(start, 'j F Y')} {EN_DASH} {date_format(end, 'j F Y')}"

@@ -1,0 +1,972 @@
+"""The profile of a migration dialogue, normalised so that every list and count comes from data.
+
+A :class:`Process` (an RCP, an inter-regional forum or a global process) has
+countries taking part in it (:class:`Participation`), organisations taking part
+in it (:class:`ProcessOrganisation`), focus areas, chairs and meetings. Display
+rules (the "81 Members (...)" header, sorted country lists, date styles) live
+here so the admin, the public pages, the importers and the tests share them.
+"""
+
+import unicodedata
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from rcp.dates import DatePrecision, format_date_range, truncate_to_precision
+from rcp.text import render_formatted_text, validate_no_editorial_markers
+
+EARLIEST_YEAR = 1900
+
+FORMATTED_TEXT_HELP = _(
+    "Plain text. Leave an empty line between paragraphs. Start lines with “- ” for a "
+    "bulleted list. *Asterisks* give emphasis; [link text](https://example.org) makes a "
+    "link. HTML is not kept."
+)
+
+
+class WebAddressField(models.URLField):
+    """A URL field whose form adds "https://" when an editor leaves out the scheme."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
+def reading_order_key(text: str) -> str:
+    """Sort key that ignores case and accents, so "Côte d'Ivoire" sorts beside "Croatia"."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def join_with_and(parts: list[str]) -> str:
+    """Join phrases as a sentence does: "A", "A and B", "A, B and C"."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def validate_not_in_future(year: int | None) -> None:
+    if year is not None and year > timezone.now().year:
+        raise ValidationError(
+            _("%(year)s is in the future: enter the year it actually happened."),
+            code="future_year",
+            params={"year": year},
+        )
+
+
+class RegionManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Region(models.Model):
+    """A world region a process covers, e.g. "Africa", "Asia and the Pacific"."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
+
+    objects = RegionManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class OrganisationManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Organisation(models.Model):
+    """An organisation that takes part in processes, reused across all of them."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=250,
+        unique=True,
+        help_text=_("The official name, e.g. “Economic Community of West African States”."),
+    )
+    acronym = models.CharField(
+        _("acronym"), max_length=30, blank=True, help_text=_("E.g. “ECOWAS”. Leave empty if none.")
+    )
+    english_name = models.CharField(
+        _("English name"),
+        max_length=250,
+        blank=True,
+        help_text=_("Only when the official name is in another language, e.g. French."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Used in web addresses. Filled in from the acronym or name when left empty."),
+    )
+    website = WebAddressField(_("website"), blank=True)
+    ceased_year = models.PositiveSmallIntegerField(
+        _("ceased to exist in"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), validate_not_in_future],
+        help_text=_("The year the organisation ceased to exist, e.g. 2002. Empty if it exists."),
+    )
+    succeeded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("succeeded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text=_("The organisation that replaced it, e.g. the African Union for the OAU."),
+    )
+
+    objects = OrganisationManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ceased_year__isnull=True) | Q(ceased_year__gte=EARLIEST_YEAR),
+                name="rcp_organisation_ceased_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def display_name(self) -> str:
+        """As IOM writes it: "Name (ACRONYM)" or "Nom (ACRONYM, English name)"."""
+        extras = [part for part in (self.acronym, self.english_name) if part]
+        return f"{self.name} ({', '.join(extras)})" if extras else self.name
+
+    @property
+    def has_ceased(self) -> bool:
+        return self.ceased_year is not None
+
+    def clean(self):
+        super().clean()
+        if self.succeeded_by_id and self.succeeded_by_id == self.pk:
+            raise ValidationError({"succeeded_by": _("An organisation cannot succeed itself.")})
+        if not self.slug:
+            self.slug = self._unique_slug()
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.acronym or self.name)[:90] or "organisation"
+        slug, suffix = base, 2
+        while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        return slug
+
+
+class FocusAreaManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class FocusArea(models.Model):
+    """A theme processes discuss, from a vocabulary shared by all profiles."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=150,
+        unique=True,
+        help_text=_("Written as it appears in a list on the page, e.g. “irregular migration”."),
+    )
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, blank=True)
+
+    objects = FocusAreaManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = slugify(self.name)[:150]
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:150]
+        super().save(*args, **kwargs)
+
+
+class ProcessKind(models.TextChoices):
+    RCP = "rcp", _("Regional Consultative Process")
+    INTERREGIONAL = "interregional", _("Inter-regional forum")
+    GLOBAL = "global", _("Global process")
+
+
+class Activity(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DORMANT = "dormant", _("Dormant")
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ParticipationRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+    SUSPENDED = "suspended", _("Suspended member")
+    GUEST = "guest", _("Guest")
+
+
+class OrganisationRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+    PARTNER = "partner", _("Partner")
+
+
+class ProcessQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see."""
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published profiles for everyone; staff also preview drafts and archived ones."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def with_member_counts(self):
+        """Annotate ``member_count``: member states plus member organisations, in two subqueries."""
+        states = (
+            Participation.objects.filter(process=OuterRef("pk"), role=ParticipationRole.MEMBER)
+            .order_by()
+            .values("process")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        organisations = (
+            ProcessOrganisation.objects.filter(
+                process=OuterRef("pk"), role=OrganisationRole.MEMBER
+            )
+            .order_by()
+            .values("process")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            member_count=Coalesce(Subquery(states), Value(0))
+            + Coalesce(Subquery(organisations), Value(0))
+        )
+
+    def for_profile_page(self):
+        """Everything a profile page shows, in a fixed number of queries."""
+        return self.select_related("secretariat_organisation").prefetch_related(
+            "regions",
+            "associated_organisations",
+            "participations",
+            Prefetch(
+                "organisation_roles",
+                queryset=ProcessOrganisation.objects.select_related("organisation"),
+            ),
+            Prefetch(
+                "focus_area_links",
+                queryset=ProcessFocusArea.objects.select_related("focus_area"),
+            ),
+            Prefetch("chairs", queryset=Chair.objects.select_related("organisation")),
+            "meetings",
+        )
+
+
+class ProcessManager(models.Manager.from_queryset(ProcessQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Process(models.Model):
+    """A migration dialogue with a public profile page."""
+
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, help_text=_("E.g. “Tripoli Process”.")
+    )
+    acronym = models.CharField(
+        _("short name or acronym"),
+        max_length=40,
+        blank=True,
+        help_text=_("E.g. “MIDSA”. Leave empty if the process has none."),
+    )
+    slug = models.SlugField(
+        _("web address"),
+        max_length=100,
+        unique=True,
+        help_text=_("The last part of the page address, e.g. “tripoli-process”."),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=ProcessKind.choices, blank=True)
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regions covered"), blank=True, related_name="processes"
+    )
+    activity = models.CharField(
+        _("activity"),
+        max_length=10,
+        choices=Activity.choices,
+        blank=True,
+        help_text=_("Whether the process still meets. Leave empty if unknown."),
+    )
+    status = models.CharField(
+        _("publication status"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        help_text=_("Only published profiles are shown to the public."),
+    )
+    established = models.PositiveSmallIntegerField(
+        _("year established"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), validate_not_in_future],
+        help_text=_("E.g. 2001."),
+    )
+    objectives = models.TextField(
+        _("objectives"),
+        blank=True,
+        validators=[validate_no_editorial_markers],
+        help_text=FORMATTED_TEXT_HELP,
+    )
+    has_official_secretariat = models.BooleanField(
+        _("has an official secretariat"),
+        default=True,
+        help_text=_("Untick for processes with no official secretariat; the page then says so."),
+    )
+    secretariat_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("secretariat organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="secretariat_of",
+        help_text=_("The organisation that acts as secretariat, if it is one."),
+    )
+    secretariat = models.TextField(
+        _("secretariat details"),
+        blank=True,
+        validators=[validate_no_editorial_markers],
+        help_text=FORMATTED_TEXT_HELP,
+    )
+    website = WebAddressField(_("official website"), blank=True)
+    associated_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("associated regional organisations"),
+        blank=True,
+        related_name="associated_processes",
+        help_text=_("At most two, e.g. SADC and COMESA."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = ProcessManager()
+
+    MAX_ASSOCIATED_ORGANISATIONS = 2
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("process")
+        verbose_name_plural = _("processes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(established__isnull=True) | Q(established__gte=EARLIEST_YEAR),
+                name="rcp_process_established_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(has_official_secretariat=True)
+                | Q(secretariat_organisation__isnull=True),
+                name="rcp_process_no_secretariat_organisation_without_secretariat",
+                violation_error_message=_(
+                    "A process without an official secretariat cannot name a secretariat "
+                    "organisation: tick “has an official secretariat” or clear the organisation."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("rcp:process-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def validate_associated_organisations(cls, organisations) -> None:
+        """The association rule, shared by the admin form and the importers."""
+        if len(organisations) > cls.MAX_ASSOCIATED_ORGANISATIONS:
+            raise ValidationError(
+                ngettext(
+                    "A process is associated with at most %(max)d regional organisation; "
+                    "%(count)d were chosen.",
+                    "A process is associated with at most %(max)d regional organisations; "
+                    "%(count)d were chosen.",
+                    cls.MAX_ASSOCIATED_ORGANISATIONS,
+                ),
+                code="too_many_associations",
+                params={"max": cls.MAX_ASSOCIATED_ORGANISATIONS, "count": len(organisations)},
+            )
+
+    # Everything below reads the related rows through ``.all()``, so a process
+    # fetched with ``Process.objects.for_profile_page()`` renders without more queries.
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
+
+    @property
+    def objectives_html(self):
+        return render_formatted_text(self.objectives)
+
+    @property
+    def secretariat_html(self):
+        return render_formatted_text(self.secretariat)
+
+    @property
+    def has_secretariat_section(self) -> bool:
+        return (
+            not self.has_official_secretariat
+            or self.secretariat_organisation_id is not None
+            or bool(self.secretariat.strip())
+        )
+
+    def _countries(self, role: str) -> list["Participation"]:
+        rows = [p for p in self.participations.all() if p.role == role]
+        return sorted(rows, key=lambda p: reading_order_key(p.country.name))
+
+    def _organisations(self, role: str) -> list["ProcessOrganisation"]:
+        return [link for link in self.organisation_roles.all() if link.role == role]
+
+    @cached_property
+    def member_states(self):
+        """Member countries, sorted by name in the reader's language."""
+        return self._countries(ParticipationRole.MEMBER)
+
+    @cached_property
+    def observer_states(self):
+        return self._countries(ParticipationRole.OBSERVER)
+
+    @cached_property
+    def suspended_states(self):
+        return self._countries(ParticipationRole.SUSPENDED)
+
+    @cached_property
+    def guest_states(self):
+        return self._countries(ParticipationRole.GUEST)
+
+    @cached_property
+    def member_organisations(self):
+        return self._organisations(OrganisationRole.MEMBER)
+
+    @cached_property
+    def observer_organisations(self):
+        return self._organisations(OrganisationRole.OBSERVER)
+
+    @cached_property
+    def partner_organisations(self):
+        return self._organisations(OrganisationRole.PARTNER)
+
+    @property
+    def focus_areas(self) -> list[FocusArea]:
+        return [link.focus_area for link in self.focus_area_links.all()]
+
+    @property
+    def member_count(self) -> int:
+        """Member states and member organisations; annotated by ``with_member_counts()``."""
+        if "_annotated_member_count" in self.__dict__:
+            return self.__dict__["_annotated_member_count"]
+        return len(self.member_states) + len(self.member_organisations)
+
+    @member_count.setter
+    def member_count(self, value):
+        self.__dict__["_annotated_member_count"] = value
+
+    @property
+    def member_summary(self) -> str:
+        """The Members header, e.g. "81 Members (53 AU Member States and 28 EU Member States)"."""
+        states = self.member_states
+        organisations = self.member_organisations
+        total = len(states) + len(organisations)
+        headline = ngettext("%(count)d Member", "%(count)d Members", total) % {"count": total}
+
+        parts = []
+        groups = Counter(p.group for p in states if p.group)
+        if groups:
+            for label, count in sorted(groups.items(), key=lambda g: (-g[1], g[0].casefold())):
+                parts.append(describe_member_group(label, count))
+            ungrouped = sum(1 for p in states if not p.group)
+            if ungrouped:
+                parts.append(
+                    ngettext(
+                        "%(count)d other Member State", "%(count)d other Member States", ungrouped
+                    )
+                    % {"count": ungrouped}
+                )
+        if organisations:
+            if states and not groups:
+                parts.append(
+                    ngettext("%(count)d Member State", "%(count)d Member States", len(states))
+                    % {"count": len(states)}
+                )
+            parts.append(
+                ngettext(
+                    "%(count)d Member Organization",
+                    "%(count)d Member Organizations",
+                    len(organisations),
+                )
+                % {"count": len(organisations)}
+            )
+        if not parts:
+            return headline
+        return f"{headline} ({join_with_and(parts)})"
+
+    @property
+    def meetings_newest_first(self):
+        return sorted(self.meetings.all(), key=lambda m: m.start_date, reverse=True)
+
+    @property
+    def chairs_newest_first(self):
+        return sorted(self.chairs.all(), key=lambda c: c.start_date, reverse=True)
+
+    def clean(self):
+        super().clean()
+        if not self.has_official_secretariat and self.secretariat_organisation_id:
+            raise ValidationError(
+                {
+                    "secretariat_organisation": _(
+                        "A process without an official secretariat cannot name a secretariat "
+                        "organisation: tick “has an official secretariat” or clear this field."
+                    )
+                }
+            )
+
+
+def describe_member_group(label: str, count: int) -> str:
+    """ "53 AU Member States" for a short label; "12 countries of origin" for a phrase."""
+    label = label.strip()
+    if " " not in label:
+        return ngettext(
+            "%(count)d %(group)s Member State", "%(count)d %(group)s Member States", count
+        ) % {"count": count, "group": label}
+    if len(label) > 1 and label[1].islower():
+        label = label[0].lower() + label[1:]
+    return f"{count} {label}"
+
+
+class ParticipationManager(models.Manager):
+    def get_by_natural_key(self, process_slug, country):
+        return self.get(process__slug=process_slug, country=country)
+
+
+class Participation(models.Model):
+    """A country taking part in a process, as member, observer, suspended member or guest."""
+
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="participations"
+    )
+    country = CountryField(_("country"))
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=ParticipationRole.choices,
+        default=ParticipationRole.MEMBER,
+    )
+    group = models.CharField(
+        _("group"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Optional. A short label such as “AU” or “EU” reads “53 AU Member States” in the "
+            "members header; a phrase such as “Countries of origin” reads “12 countries of origin”."
+        ),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional, e.g. “suspended since 2021”."),
+    )
+
+    objects = ParticipationManager()
+
+    class Meta:
+        verbose_name = _("participating country")
+        verbose_name_plural = _("participating countries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "country"], name="rcp_participation_unique_country"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country.name} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.process.slug, self.country.code)
+
+    natural_key.dependencies = ["rcp.process"]
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            duplicate = getattr(error, "error_dict", {}).get("__all__", [])
+            if any(e.code in {"unique", "unique_together"} for e in duplicate):
+                raise ValidationError(
+                    {"country": duplicate_country_message(self.country.name)}
+                ) from error
+            raise
+
+
+def duplicate_country_message(country_name: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "%(country)s is already listed in this process. A country takes part in a process "
+            "once: change the role of the existing row instead of adding another."
+        ),
+        code="duplicate_country",
+        params={"country": country_name},
+    )
+
+
+class ProcessOrganisationManager(models.Manager):
+    def get_by_natural_key(self, process_slug, organisation_slug):
+        return self.get(process__slug=process_slug, organisation__slug=organisation_slug)
+
+
+class ProcessOrganisation(models.Model):
+    """An organisation taking part in a process, as member, observer or partner."""
+
+    process = models.ForeignKey(
+        Process,
+        verbose_name=_("process"),
+        on_delete=models.CASCADE,
+        related_name="organisation_roles",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="process_roles",
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=OrganisationRole.choices,
+        default=OrganisationRole.OBSERVER,
+    )
+    group = models.CharField(_("group"), max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lists show lower numbers first.")
+    )
+
+    objects = ProcessOrganisationManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "organisation"], name="rcp_processorganisation_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.process.slug, self.organisation.slug)
+
+    natural_key.dependencies = ["rcp.process", "rcp.organisation"]
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            duplicate = getattr(error, "error_dict", {}).get("__all__", [])
+            if any(e.code in {"unique", "unique_together"} for e in duplicate):
+                raise ValidationError(
+                    {
+                        "organisation": ValidationError(
+                            _(
+                                "%(organisation)s is already listed in this process: change the "
+                                "role of the existing row instead of adding another."
+                            ),
+                            code="duplicate_organisation",
+                            params={"organisation": self.organisation},
+                        )
+                    }
+                ) from error
+            raise
+
+
+class ProcessFocusAreaManager(models.Manager):
+    def get_by_natural_key(self, process_slug, focus_area_slug):
+        return self.get(process__slug=process_slug, focus_area__slug=focus_area_slug)
+
+
+class ProcessFocusArea(models.Model):
+    """A focus area of one process, in the order the profile lists it."""
+
+    process = models.ForeignKey(
+        Process,
+        verbose_name=_("process"),
+        on_delete=models.CASCADE,
+        related_name="focus_area_links",
+    )
+    focus_area = models.ForeignKey(
+        FocusArea,
+        verbose_name=_("focus area"),
+        on_delete=models.PROTECT,
+        related_name="process_links",
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lists show lower numbers first.")
+    )
+
+    objects = ProcessFocusAreaManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "focus_area"],
+                name="rcp_processfocusarea_unique",
+                violation_error_message=_("This focus area is already listed for this process."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.focus_area)
+
+    def natural_key(self):
+        return (self.process.slug, self.focus_area.slug)
+
+    natural_key.dependencies = ["rcp.process", "rcp.focusarea"]
+
+
+class DatedRecord(models.Model):
+    """A start date, an optional end date and how precisely they are known."""
+
+    start_date = models.DateField(
+        _("start date"),
+        help_text=_("For a month or a year only, pick any day in it and set the precision."),
+    )
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Empty for a single day or if ongoing.")
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("“Month” shows “April 2000”; “Year” shows “2000”."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def dates_display(self) -> str:
+        return format_date_range(self.start_date, self.end_date, self.date_precision)
+
+    def normalise_dates(self):
+        self.start_date = truncate_to_precision(self.start_date, self.date_precision)
+        self.end_date = truncate_to_precision(self.end_date, self.date_precision)
+
+    def clean(self):
+        super().clean()
+        self.normalise_dates()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {
+                    "end_date": ValidationError(
+                        _("The end date (%(end)s) is before the start date (%(start)s)."),
+                        code="end_before_start",
+                        params={"end": self.end_date, "start": self.start_date},
+                    )
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        self.normalise_dates()
+        super().save(*args, **kwargs)
+
+
+class ChairManager(models.Manager):
+    def get_by_natural_key(self, process_slug, start_date, country, organisation_slug):
+        return self.get(
+            process__slug=process_slug,
+            start_date=start_date,
+            country=country,
+            organisation__slug=organisation_slug or None,
+        )
+
+
+class Chair(DatedRecord):
+    """Who chaired (or will chair) a process, and when: a country or an organisation."""
+
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="chairs"
+    )
+    country = CountryField(_("country"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chairs",
+    )
+
+    objects = ChairManager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("chair")
+        verbose_name_plural = _("chairs")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(country="") & Q(organisation__isnull=False))
+                | (~Q(country="") & Q(organisation__isnull=True)),
+                name="rcp_chair_country_or_organisation",
+                violation_error_message=_(
+                    "A chair is either a country or an organisation: fill in exactly one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="rcp_chair_end_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.holder_name}, {self.dates_display}"
+
+    def natural_key(self):
+        return (
+            self.process.slug,
+            self.start_date.isoformat(),
+            self.country.code or "",
+            self.organisation.slug if self.organisation_id else "",
+        )
+
+    natural_key.dependencies = ["rcp.process", "rcp.organisation"]
+
+    @property
+    def holder_name(self) -> str:
+        return self.country.name if self.country else str(self.organisation)
+
+    @property
+    def tenure(self) -> str:
+        """ "current", "incoming" or "" for past chairs, from today's date."""
+        today = timezone.localdate()
+        if self.start_date > today:
+            return "incoming"
+        if self.end_date is None or self.end_date >= today:
+            return "current"
+        return ""
+
+    def get_tenure_display(self) -> str:
+        return {"current": gettext("current"), "incoming": gettext("incoming")}.get(
+            self.tenure, ""
+        )
+
+    def clean(self):
+        super().clean()
+        if bool(self.country) == bool(self.organisation_id):
+            raise ValidationError(
+                _("A chair is either a country or an organisation: fill in exactly one."),
+                code="chair_holder",
+            )
+
+
+class MeetingManager(models.Manager):
+    def get_by_natural_key(self, process_slug, start_date, title):
+        return self.get(process__slug=process_slug, start_date=start_date, title=title)
+
+
+class Meeting(DatedRecord):
+    """A meeting of a process: a summit, a ministerial conference, a working group."""
+
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("E.g. “2nd Africa-EU Summit”.")
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), blank=True)
+
+    objects = MeetingManager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="rcp_meeting_end_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.dates_display}"
+
+    def natural_key(self):
+        return (self.process.slug, self.start_date.isoformat(), self.title)
+
+    natural_key.dependencies = ["rcp.process"]
+
+    @property
+    def place_display(self) -> str:
+        return ", ".join(part for part in (self.city, self.country.name if self.country else "") if part)
+
