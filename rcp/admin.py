@@ -147,7 +147,22 @@ class MeetingInline(admin.TabularInline):
 class ProcessAdminForm(forms.ModelForm):
     class Meta:
         model = Process
-        fields = "__all__"
+        fields = [
+            "name",
+            "acronym",
+            "slug",
+            "status",
+            "kind",
+            "regions",
+            "activity",
+            "established",
+            "website",
+            "objectives",
+            "has_official_secretariat",
+            "secretariat_organisation",
+            "secretariat",
+            "associated_organisations",
+        ]
 
     def clean_associated_organisations(self):
         organisations = self.cleaned_data["associated_organisations"]

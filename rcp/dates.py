@@ -1,8 +1,8 @@
 """How dates of meetings and chairs are written on profile pages.
 
-One style everywhere, as IOM's style guide has it: "2–3 April 2014",
-"30 November – 2 December 2010", "April 2000", "2019–2021". Month names follow
-the reader's language.
+One style everywhere, with an en dash between the ends of a range:
+"2\u20133 April 2014", "30 November \u2013 2 December 2010", "April 2000",
+"2019\u20132021". Month names follow the reader's language.
 """
 
 import datetime

@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -86,13 +86,13 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name)
         super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class OrganisationManager(models.Manager):
@@ -159,6 +159,11 @@ class Organisation(models.Model):
     def __str__(self):
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -178,11 +183,6 @@ class Organisation(models.Model):
             raise ValidationError({"succeeded_by": _("An organisation cannot succeed itself.")})
         if not self.slug:
             self.slug = self._unique_slug()
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = self._unique_slug()
-        super().save(*args, **kwargs)
 
     def _unique_slug(self) -> str:
         base = slugify(self.acronym or self.name)[:90] or "organisation"
@@ -218,6 +218,11 @@ class FocusArea(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:150]
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -225,11 +230,6 @@ class FocusArea(models.Model):
         super().clean()
         if not self.slug:
             self.slug = slugify(self.name)[:150]
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:150]
-        super().save(*args, **kwargs)
 
 
 class ProcessKind(models.TextChoices):
@@ -283,9 +283,7 @@ class ProcessQuerySet(models.QuerySet):
             .values("n")
         )
         organisations = (
-            ProcessOrganisation.objects.filter(
-                process=OuterRef("pk"), role=OrganisationRole.MEMBER
-            )
+            ProcessOrganisation.objects.filter(process=OuterRef("pk"), role=OrganisationRole.MEMBER)
             .order_by()
             .values("process")
             .annotate(n=Count("pk"))
@@ -427,11 +425,11 @@ class Process(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("rcp:process-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @classmethod
     def validate_associated_organisations(cls, organisations) -> None:
@@ -811,6 +809,10 @@ class DatedRecord(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.normalise_dates()
+        super().save(*args, **kwargs)
+
     @property
     def dates_display(self) -> str:
         return format_date_range(self.start_date, self.end_date, self.date_precision)
@@ -832,10 +834,6 @@ class DatedRecord(models.Model):
                     )
                 }
             )
-
-    def save(self, *args, **kwargs):
-        self.normalise_dates()
-        super().save(*args, **kwargs)
 
 
 class ChairManager(models.Manager):
@@ -914,9 +912,7 @@ class Chair(DatedRecord):
         return ""
 
     def get_tenure_display(self) -> str:
-        return {"current": gettext("current"), "incoming": gettext("incoming")}.get(
-            self.tenure, ""
-        )
+        return {"current": gettext("current"), "incoming": gettext("incoming")}.get(self.tenure, "")
 
     def clean(self):
         super().clean()
@@ -968,5 +964,5 @@ class Meeting(DatedRecord):
 
     @property
     def place_display(self) -> str:
-        return ", ".join(part for part in (self.city, self.country.name if self.country else "") if part)
-
+        country_name = self.country.name if self.country else ""
+        return ", ".join(part for part in (self.city, country_name) if part)

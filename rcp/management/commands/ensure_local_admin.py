@@ -28,7 +28,8 @@ class Command(BaseCommand):
         User.objects.create_superuser(username=username, email="", password=password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created a local admin. Log in at {url} as “{username}” with password: {password}\n"
+                f"Created a local admin. Log in at {url} as “{username}” "
+                f"with password: {password}\n"
                 "(shown once; keep it, or change it with "
                 f".venv/bin/python manage.py changepassword {username})"
             )
