@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run test lint format clean
+.PHONY: install setup run test lint format bench clean
 
 install: $(INSTALLED)
 
@@ -37,6 +37,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+
+# Benchmarks print times and ratios; they never run in CI and never gate on timing.
+bench: install
+	$(BIN)/python -m bench.import_export
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -1,14 +1,19 @@
 """The editing interface: a whole profile on one page, written for IOM editors."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from import_export.admin import ImportExportActionModelAdmin
+from import_export.forms import ImportForm
 
+from rcp.formats import FORMATS, ImportFileError, check_file_size
 from rcp.models import (
     Chair,
     FocusArea,
@@ -20,6 +25,68 @@ from rcp.models import (
     ProcessOrganisation,
     Region,
 )
+from rcp.resources import (
+    ChairResource,
+    FocusAreaResource,
+    MeetingResource,
+    OrganisationResource,
+    ParticipationResource,
+    ProcessFocusAreaResource,
+    ProcessOrganisationResource,
+    ProcessResource,
+    RegionResource,
+)
+from rcp.spreadsheets import describe_problems
+
+
+class SpreadsheetImportForm(ImportForm):
+    """Refuses a file over the size limit before anything reads it into memory."""
+
+    def clean_import_file(self):
+        import_file = self.cleaned_data["import_file"]
+        try:
+            check_file_size(import_file.size)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        return import_file
+
+
+class SpreadsheetAdmin(ImportExportActionModelAdmin):
+    """CSV and XLSX import (with a preview before anything is written) and export (all rows,
+    or the selected ones through the action), for staff holding the import or export
+    permission."""
+
+    formats = FORMATS
+    import_form_class = SpreadsheetImportForm
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        """The confirm step. An upload the cache no longer holds (expired, evicted, or kept by
+        another server's local-memory cache) is reported instead of failing with a server error."""
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportFileError as error:
+            return self.import_failed(request, [str(error)])
+
+    def process_result(self, result, request):
+        """Rows that became invalid between the preview and the confirmation (another editor
+        changed the data meanwhile) roll the import back: say so, not "Import finished"."""
+        if result.has_errors() or result.has_validation_errors():
+            resource = self.get_import_resource_classes(request)[0]()
+            return self.import_failed(request, describe_problems(resource, result))
+        return super().process_result(result, request)
+
+    def import_failed(self, request, problems):
+        for problem in problems:
+            messages.error(request, problem)
+        messages.error(request, gettext("Nothing was imported."))
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
 
 class PrefetchedAutocompleteSelect(AutocompleteSelect):
@@ -73,6 +140,33 @@ class ReadableDuplicatesFormSet(BaseInlineFormSet):
                 "remove one of the rows marked below."
             ) % {"field": label}
         return super().get_unique_error_message(unique_check)
+
+    def clean(self):
+        """Also refuse a row that repeats one saved since the page was opened.
+
+        Django compares an inline row only with the rows submitted with it, so a row
+        another editor saved meanwhile reached the database and failed with a server error.
+        """
+        if self.instance.pk is None:
+            return super().clean()
+        submitted = [form.instance.pk for form in self.forms if form.instance.pk]
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed() or not form.is_valid():
+                continue
+            value = getattr(form.instance, self.duplicate_field)
+            saved = self.model._default_manager.filter(
+                **{self.fk.name: self.instance, self.duplicate_field: value}
+            ).exclude(pk__in=submitted)
+            if saved.exists():
+                form.add_error(
+                    self.duplicate_field,
+                    gettext(
+                        "%(item)s was added to this process since this page was opened. "
+                        "Reload the page to see it, and change that row instead of adding another."
+                    )
+                    % {"item": getattr(value, "name", value)},
+                )
+        return super().clean()
 
 
 class ParticipationFormSet(ReadableDuplicatesFormSet):
@@ -189,7 +283,8 @@ class ParticipatingCountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(SpreadsheetAdmin):
+    resource_classes = [ProcessResource]
     form = ProcessAdminForm
     list_display = [
         "name",
@@ -237,8 +332,10 @@ class ProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SpreadsheetAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ["name", "acronym", "ceased_year", "process_count", "website"]
+    ordering = ["name"]  # the process count (GROUP BY) drops Meta.ordering in autocompletes
     list_filter = [("ceased_year", admin.EmptyFieldListFilter)]
     search_fields = ["name", "acronym", "english_name"]
     prepopulated_fields = {"slug": ["acronym"]}
@@ -254,8 +351,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(SpreadsheetAdmin):
+    resource_classes = [FocusAreaResource]
     list_display = ["name", "process_count"]
+    ordering = ["name"]  # the process count (GROUP BY) drops Meta.ordering in autocompletes
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -268,8 +367,10 @@ class FocusAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SpreadsheetAdmin):
+    resource_classes = [RegionResource]
     list_display = ["name", "process_count"]
+    ordering = ["name"]  # the process count (GROUP BY) drops Meta.ordering in autocompletes
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -279,3 +380,54 @@ class RegionAdmin(admin.ModelAdmin):
     @admin.display(description=_("processes"), ordering="process_count")
     def process_count(self, region):
         return region.process_count
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SpreadsheetAdmin):
+    resource_classes = [ParticipationResource]
+    list_display = ["country", "process", "role", "group", "note"]
+    list_filter = ["role", "process", ParticipatingCountryFilter]
+    search_fields = ["process__name", "process__acronym", "group", "note"]
+    list_select_related = ["process"]
+    autocomplete_fields = ["process"]
+
+
+@admin.register(ProcessOrganisation)
+class ProcessOrganisationAdmin(SpreadsheetAdmin):
+    resource_classes = [ProcessOrganisationResource]
+    list_display = ["organisation", "process", "role", "group", "position"]
+    list_filter = ["role", "process"]
+    search_fields = ["organisation__name", "organisation__acronym", "process__name"]
+    list_select_related = ["process", "organisation"]
+    autocomplete_fields = ["process", "organisation"]
+
+
+@admin.register(ProcessFocusArea)
+class ProcessFocusAreaAdmin(SpreadsheetAdmin):
+    resource_classes = [ProcessFocusAreaResource]
+    list_display = ["focus_area", "process", "position"]
+    list_filter = ["process"]
+    search_fields = ["focus_area__name", "process__name"]
+    list_select_related = ["process", "focus_area"]
+    autocomplete_fields = ["process", "focus_area"]
+
+
+@admin.register(Chair)
+class ChairAdmin(SpreadsheetAdmin):
+    resource_classes = [ChairResource]
+    list_display = ["holder_name", "process", "start_date", "end_date", "date_precision"]
+    list_filter = ["process"]
+    search_fields = ["process__name", "organisation__name", "organisation__acronym"]
+    list_select_related = ["process", "organisation"]
+    autocomplete_fields = ["process", "organisation"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SpreadsheetAdmin):
+    resource_classes = [MeetingResource]
+    list_display = ["title", "process", "start_date", "end_date", "city", "country"]
+    list_filter = ["process", "date_precision"]
+    search_fields = ["title", "city", "process__name"]
+    date_hierarchy = "start_date"
+    list_select_related = ["process"]
+    autocomplete_fields = ["process"]

@@ -43,6 +43,14 @@ class WebAddressField(models.URLField):
         return super().formfield(**kwargs)
 
 
+def spreadsheet_permissions(model_name: str, plural: str) -> list[tuple[str, str]]:
+    """The permissions django-import-export checks (see IMPORT_EXPORT_*_PERMISSION_CODE)."""
+    return [
+        (f"import_{model_name}", f"Can import {plural} from CSV or Excel"),
+        (f"export_{model_name}", f"Can export {plural} to CSV or Excel"),
+    ]
+
+
 def reading_order_key(text: str) -> str:
     """Sort key that ignores case and accents, so "Côte d'Ivoire" sorts beside "Croatia"."""
     decomposed = unicodedata.normalize("NFKD", str(text))
@@ -82,6 +90,7 @@ class Region(models.Model):
         ordering = ["name"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+        permissions = spreadsheet_permissions("region", "regions")
 
     def __str__(self):
         return self.name
@@ -149,6 +158,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        permissions = spreadsheet_permissions("organisation", "organisations")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ceased_year__isnull=True) | Q(ceased_year__gte=EARLIEST_YEAR),
@@ -214,6 +224,7 @@ class FocusArea(models.Model):
         ordering = ["name"]
         verbose_name = _("focus area")
         verbose_name_plural = _("focus areas")
+        permissions = spreadsheet_permissions("focusarea", "focus areas")
 
     def __str__(self):
         return self.name
@@ -406,6 +417,7 @@ class Process(models.Model):
         ordering = ["name"]
         verbose_name = _("process")
         verbose_name_plural = _("processes")
+        permissions = spreadsheet_permissions("process", "processes")
         constraints = [
             models.CheckConstraint(
                 condition=Q(established__isnull=True) | Q(established__gte=EARLIEST_YEAR),
@@ -632,6 +644,7 @@ class Participation(models.Model):
     class Meta:
         verbose_name = _("participating country")
         verbose_name_plural = _("participating countries")
+        permissions = spreadsheet_permissions("participation", "participating countries")
         constraints = [
             models.UniqueConstraint(
                 fields=["process", "country"], name="rcp_participation_unique_country"
@@ -706,6 +719,7 @@ class ProcessOrganisation(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("participating organisation")
         verbose_name_plural = _("participating organisations")
+        permissions = spreadsheet_permissions("processorganisation", "participating organisations")
         constraints = [
             models.UniqueConstraint(
                 fields=["process", "organisation"], name="rcp_processorganisation_unique"
@@ -769,8 +783,9 @@ class ProcessFocusArea(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
-        verbose_name = _("focus area")
-        verbose_name_plural = _("focus areas")
+        verbose_name = _("focus area of a process")
+        verbose_name_plural = _("focus areas of processes")
+        permissions = spreadsheet_permissions("processfocusarea", "focus areas of processes")
         constraints = [
             models.UniqueConstraint(
                 fields=["process", "focus_area"],
@@ -868,6 +883,7 @@ class Chair(DatedRecord):
         ordering = ["-start_date"]
         verbose_name = _("chair")
         verbose_name_plural = _("chairs")
+        permissions = spreadsheet_permissions("chair", "chairs")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(country="") & Q(organisation__isnull=False))
@@ -914,14 +930,6 @@ class Chair(DatedRecord):
     def get_tenure_display(self) -> str:
         return {"current": gettext("current"), "incoming": gettext("incoming")}.get(self.tenure, "")
 
-    def clean(self):
-        super().clean()
-        if bool(self.country) == bool(self.organisation_id):
-            raise ValidationError(
-                _("A chair is either a country or an organisation: fill in exactly one."),
-                code="chair_holder",
-            )
-
 
 class MeetingManager(models.Manager):
     def get_by_natural_key(self, process_slug, start_date, title):
@@ -946,6 +954,7 @@ class Meeting(DatedRecord):
         ordering = ["-start_date", "title"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        permissions = spreadsheet_permissions("meeting", "meetings")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),

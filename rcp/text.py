@@ -18,13 +18,19 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # Reviewers' markers that slip into published pages: "[KG1]", "[AB12]", "[pic]".
-EDITORIAL_MARKER = re.compile(r"\[(?:[A-Z]{1,4}\d{1,3}|pic)\]")
+# Not the text of a Markdown link such as "[G20](https://www.g20.org)".
+EDITORIAL_MARKER = re.compile(r"\[(?:[A-Z]{1,4}\d{1,3}|pic)\](?!\()")
+
+# A line of text directly followed by a "- " line: Markdown needs an empty line
+# between them to start a list, which the help text does not ask editors for.
+TEXT_BEFORE_LIST = re.compile(r"^(?![-*] |\s)(.*\S.*)\n(?=[-*] )", re.MULTILINE)
 
 
 def render_formatted_text(source: str) -> SafeString:
     """Return the sanitised HTML for an editor's Markdown ``source``."""
     if not source or not source.strip():
         return mark_safe("")
+    source = TEXT_BEFORE_LIST.sub(r"\1\n\n", source)
     html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
     cleaned = nh3.clean(
         html,

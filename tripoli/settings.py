@@ -42,9 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # rcp before import_export, so that its `import` and `export` commands take precedence.
+    "rcp",
     "django_countries",
     "import_export",
-    "rcp",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,31 @@ COUNTRIES_OVERRIDE = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Django's cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# CSV and Excel import/export (django-import-export).
+# An upload waits for confirmation in the cache, not in a local temp file, so the
+# confirmation may reach another app server.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Only staff holding rcp.import_<model> / rcp.export_<model> see the buttons and may use them;
+# by default the library lets anyone with view permission import.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# Files are refused before they are read whole: size in bytes, then data rows.
+RCP_IMPORT_MAX_BYTES = int(os.environ.get("RCP_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+RCP_IMPORT_MAX_ROWS = int(os.environ.get("RCP_IMPORT_MAX_ROWS", "20000"))
 
 LOGGING = {
     "version": 1,

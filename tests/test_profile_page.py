@@ -1,0 +1,692 @@
+"""The public pages as a reader sees them: a profile at /processes/<slug>/ and the list on /.
+
+Each test reads the rendered HTML (parsed with Python's html.parser into a small
+tree) rather than the template context, so it checks what reaches the browser.
+"""
+
+import datetime
+from html.parser import HTMLParser
+
+import pytest
+from django.utils import translation
+
+from rcp.models import Organisation, Region
+
+from .factories import (
+    ChairFactory,
+    FocusAreaFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    ProcessFactory,
+    ProcessFocusAreaFactory,
+    ProcessOrganisationFactory,
+)
+
+# The IOM header navigation, as on iom.int and in the seed page.
+IOM_NAVIGATION = [
+    "Who we are",
+    "Our Work",
+    "What We Do",
+    "Partnerships",
+    "Highlights",
+    "Where we work",
+    "Take Action",
+    "Work with us",
+    "Get involved",
+    "Data and Research",
+    "2030 Agenda",
+]
+
+# Queries a page runs, measured with the prefetching in Process.objects.for_profile_page():
+# the process (with its secretariat organisation), then one each for regions, associated
+# organisations, participations, organisation roles, focus areas, chairs and meetings.
+PROFILE_PAGE_QUERIES = 8
+# The list on /: the processes with their member counts, then their regions and associations.
+PROCESS_LIST_QUERIES = 3
+
+
+# "\u2013" in expected texts is the en dash between the ends of a date range.
+
+# --- A small HTML tree, enough to read a page as a reader would --------------------------------
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+
+
+class Element:
+    def __init__(self, tag: str, attrs: list[tuple[str, str | None]], parent=None):
+        self.tag = tag
+        self.attrs = {name: value or "" for name, value in attrs}
+        self.parent = parent
+        self.children: list[Element | str] = []
+
+    def __repr__(self):
+        return f"<{self.tag} {self.attrs}: {self.text[:60]!r}>"
+
+    @property
+    def elements(self) -> list["Element"]:
+        return [child for child in self.children if isinstance(child, Element)]
+
+    def iter(self):
+        for child in self.elements:
+            yield child
+            yield from child.iter()
+
+    def find_all(self, tag: str, class_: str | None = None) -> list["Element"]:
+        return [
+            element
+            for element in self.iter()
+            if element.tag == tag and (class_ is None or class_ in element.classes)
+        ]
+
+    def find(self, tag: str, class_: str | None = None) -> "Element":
+        found = self.find_all(tag, class_)
+        assert found, f"no <{tag}> (class {class_!r}) in {self!r}"
+        return found[0]
+
+    @property
+    def classes(self) -> list[str]:
+        return self.attrs.get("class", "").split()
+
+    def _strings(self, skip_class: str | None):
+        for child in self.children:
+            if isinstance(child, str):
+                yield child
+            elif skip_class is None or skip_class not in child.classes:
+                yield from child._strings(skip_class)
+
+    @property
+    def text(self) -> str:
+        """The text a reader sees, with runs of white space collapsed."""
+        return " ".join("".join(self._strings(None)).split())
+
+    def text_without(self, class_: str) -> str:
+        """The text, leaving out descendants of the given class (e.g. a "note")."""
+        return " ".join("".join(self._strings(class_)).split())
+
+
+class TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", [])
+        self.current = self.root
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, attrs, self.current)
+        self.current.children.append(element)
+        if tag not in VOID_ELEMENTS:
+            self.current = element
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Element(tag, attrs, self.current))
+
+    def handle_endtag(self, tag):
+        if tag in VOID_ELEMENTS:
+            return
+        if self.current.tag != tag:
+            self.errors.append(f"</{tag}> closes <{self.current.tag}>")
+        open_element = self.current
+        while open_element is not self.root and open_element.tag != tag:
+            open_element = open_element.parent
+        if open_element is not self.root:
+            self.current = open_element.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse(html: str) -> Element:
+    builder = TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    assert not builder.errors, builder.errors
+    assert builder.current is builder.root, f"<{builder.current.tag}> is never closed"
+    return builder.root
+
+
+def get_page(client, url: str, status: int = 200, **headers) -> Element:
+    response = client.get(url, headers=headers)
+    assert response.status_code == status, response.content.decode()[:500]
+    return parse(response.content.decode())
+
+
+def profile_url(process) -> str:
+    return f"/processes/{process.slug}/"
+
+
+def items(ul: Element) -> list[str]:
+    return [li.text for li in ul.elements if li.tag == "li"]
+
+
+def h2_texts(page: Element) -> list[str]:
+    return [h2.text for h2 in page.find("main").find_all("h2")]
+
+
+def section(page: Element, heading: str) -> Element:
+    for candidate in page.find_all("section"):
+        h2 = candidate.find_all("h2")
+        if h2 and h2[0].text == heading:
+            return candidate
+    raise AssertionError(f"no section headed {heading!r}; the page has {h2_texts(page)}")
+
+
+def outline(element: Element) -> list[tuple]:
+    """A section's content after its h2: ("p", text), ("h3", text) or ("ul", [item texts])."""
+    return [
+        ("ul", items(child)) if child.tag == "ul" else (child.tag, child.text)
+        for child in element.elements
+        if child.tag != "h2"
+    ]
+
+
+def facts(page: Element) -> list[str]:
+    return items(page.find("main").find("ul", "profile__facts"))
+
+
+def navigation_items(page: Element) -> list[str]:
+    nav = page.find("header").find("nav")
+    return items(nav.find("ul"))
+
+
+def add_members(process, codes: list[str], group: str = "", role: str = "member"):
+    for code in codes:
+        ParticipationFactory(process=process, country=code, group=group, role=role)
+
+
+# --- Fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_process(db):
+    """A profile with every section filled in, each with one entry."""
+    process = ProcessFactory(
+        name="Migration Dialogue for Everywhere",
+        has_official_secretariat=False,
+        secretariat="IOM provides support.",
+    )
+    ProcessFocusAreaFactory(process=process, focus_area__name="irregular migration")
+    ChairFactory(process=process, country="MA")
+    add_members(process, ["MA"])
+    add_members(process, ["CH"], role="observer")
+    ProcessOrganisationFactory(process=process, role="partner")
+    MeetingFactory(process=process)
+    return process
+
+
+# --- Header and facts ---------------------------------------------------------------------------
+
+
+def test_profile_page_has_the_iom_header_navigation_in_order(client, full_process):
+    page = get_page(client, profile_url(full_process))
+
+    assert navigation_items(page) == IOM_NAVIGATION
+    links = page.find("header").find("nav").find_all("a")
+    assert [link.text for link in links] == IOM_NAVIGATION
+    assert all(link.attrs["href"].startswith("https://www.iom.int/") for link in links)
+
+
+def test_process_name_is_the_only_h1_and_the_page_title(client, db):
+    process = ProcessFactory(name="Tripoli Process")
+
+    page = get_page(client, profile_url(process))
+
+    assert [h1.text for h1 in page.find_all("h1")] == ["Tripoli Process"]
+    assert page.find("title").text.startswith("Tripoli Process")
+
+
+def test_acronym_follows_the_name_in_the_h1(client, db):
+    process = ProcessFactory(name="Migration Dialogue for Southern Africa", acronym="MIDSA")
+
+    page = get_page(client, profile_url(process))
+
+    assert [h1.text for h1 in page.find_all("h1")] == [
+        "Migration Dialogue for Southern Africa (MIDSA)"
+    ]
+
+
+def test_facts_show_only_the_year_established_when_nothing_else_is_set(client, db):
+    process = ProcessFactory(established=2001)
+
+    page = get_page(client, profile_url(process))
+
+    assert facts(page) == ["Established: 2001"]
+
+
+def test_facts_show_type_regions_association_and_status_when_set(client, db):
+    process = ProcessFactory(established=2000, kind="rcp", activity="active")
+    process.regions.add(
+        Region.objects.create(name="Southern Africa"), Region.objects.create(name="East Africa")
+    )
+    process.associated_organisations.add(
+        OrganisationFactory(name="Southern African Development Community", acronym="SADC"),
+        OrganisationFactory(name="Common Market for Eastern and Southern Africa", acronym="COMESA"),
+    )
+
+    page = get_page(client, profile_url(process))
+
+    assert facts(page) == [
+        "Established: 2000",
+        "Type: Regional Consultative Process",
+        "Regions: East Africa, Southern Africa",
+        "Association: Common Market for Eastern and Southern Africa (COMESA), "
+        "Southern African Development Community (SADC)",
+        "Status: Active",
+    ]
+
+
+# --- Sections -----------------------------------------------------------------------------------
+
+
+def test_sections_follow_the_order_of_the_iom_profile(client, full_process):
+    page = get_page(client, profile_url(full_process))
+
+    assert h2_texts(page) == [
+        "Objectives",
+        "Current Focus",
+        "Secretariat",
+        "Chairs",
+        "Members",
+        "Observers",
+        "Partner Organizations",
+        "Meetings",
+    ]
+
+
+def test_a_process_with_only_a_name_shows_no_sections(client, db):
+    process = ProcessFactory(name="Bare Process", objectives="", established=None)
+
+    page = get_page(client, profile_url(process))
+
+    assert h2_texts(page) == []
+    assert page.find("main").find_all("h3") == []
+    assert "Established" not in page.find("main").text
+
+
+def test_empty_sections_are_left_out(client, db):
+    process = ProcessFactory(objectives="   ")
+    add_members(process, ["MA"])
+    MeetingFactory(process=process)
+
+    page = get_page(client, profile_url(process))
+
+    assert h2_texts(page) == ["Members", "Meetings"]
+    assert "Specific areas of discussion" not in page.text
+    assert "Secretariat" not in page.text
+
+
+def test_objectives_paragraphs_are_kept(client, db):
+    process = ProcessFactory(objectives="First paragraph.\n\nSecond paragraph.")
+
+    page = get_page(client, profile_url(process))
+
+    assert outline(section(page, "Objectives")) == [
+        ("p", "First paragraph."),
+        ("p", "Second paragraph."),
+    ]
+
+
+def test_current_focus_lists_focus_areas_in_their_position_order(client, db):
+    process = ProcessFactory()
+    for position, name in [
+        (3, "irregular migration"),
+        (1, "protection of refugees"),
+        (2, "human resources and brain drain"),
+    ]:
+        ProcessFocusAreaFactory(
+            process=process, focus_area=FocusAreaFactory(name=name), position=position
+        )
+
+    page = get_page(client, profile_url(process))
+
+    assert outline(section(page, "Current Focus")) == [
+        ("p", "Specific areas of discussion include:"),
+        (
+            "ul",
+            ["protection of refugees", "human resources and brain drain", "irregular migration"],
+        ),
+    ]
+
+
+def test_secretariat_says_there_is_no_official_secretariat_before_the_details(client, db):
+    process = ProcessFactory(
+        has_official_secretariat=False,
+        secretariat="IOM provides support to capacity building activities.",
+    )
+
+    page = get_page(client, profile_url(process))
+
+    assert outline(section(page, "Secretariat")) == [
+        ("p", "No official Secretariat."),
+        ("p", "IOM provides support to capacity building activities."),
+    ]
+
+
+def test_a_process_without_secretariat_or_details_still_says_so(client, db):
+    process = ProcessFactory(has_official_secretariat=False, secretariat="")
+
+    page = get_page(client, profile_url(process))
+
+    assert outline(section(page, "Secretariat")) == [("p", "No official Secretariat.")]
+
+
+def test_secretariat_names_the_secretariat_organisation(client, db):
+    process = ProcessFactory(
+        secretariat_organisation=OrganisationFactory(
+            name="Economic Community of West African States", acronym="ECOWAS"
+        ),
+        secretariat="Based in Abuja.",
+    )
+
+    page = get_page(client, profile_url(process))
+
+    assert outline(section(page, "Secretariat")) == [
+        ("p", "Economic Community of West African States (ECOWAS)"),
+        ("p", "Based in Abuja."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("groups", "member_organisations", "header"),
+    [
+        (
+            {"AU": ["DZ", "AO", "BJ"], "EU": ["AT", "BE"]},
+            0,
+            "5 Members (3 AU Member States and 2 EU Member States)",
+        ),
+        (
+            {"EU": ["AT"], "AU": ["DZ", "AO"]},
+            0,
+            "3 Members (2 AU Member States and 1 EU Member State)",
+        ),
+        ({"": ["MA", "SN"]}, 1, "3 Members (2 Member States and 1 Member Organization)"),
+        ({"": ["MA"]}, 0, "1 Member"),
+    ],
+)
+def test_members_header_is_computed_from_the_members(
+    client, db, groups, member_organisations, header
+):
+    process = ProcessFactory()
+    for group, codes in groups.items():
+        add_members(process, codes, group=group)
+    for _ in range(member_organisations):
+        ProcessOrganisationFactory(process=process, role="member")
+
+    page = get_page(client, profile_url(process))
+
+    assert section(page, "Members").find("p").text == header
+
+
+def test_member_countries_are_sorted_alphabetically_ignoring_accents(client, db):
+    process = ProcessFactory()
+    add_members(process, ["CZ", "CI", "HR", "KM", "CM"])
+
+    page = get_page(client, profile_url(process))
+
+    assert items(section(page, "Members").find("ul")) == [
+        "Cameroon",
+        "Comoros",
+        "Côte d'Ivoire",
+        "Croatia",
+        "Czechia",
+    ]
+
+
+def test_members_section_lists_countries_then_member_organisations_then_suspended_members(
+    client, db
+):
+    process = ProcessFactory()
+    add_members(process, ["SN", "MA"])
+    add_members(process, ["ML"], role="suspended")
+    ProcessOrganisationFactory(
+        process=process,
+        role="member",
+        organisation=OrganisationFactory(name="African Union", acronym="AU"),
+    )
+
+    page = get_page(client, profile_url(process))
+
+    assert outline(section(page, "Members")) == [
+        ("p", "3 Members (2 Member States and 1 Member Organization)"),
+        ("ul", ["Morocco", "Senegal"]),
+        ("h3", "Member Organizations"),
+        ("ul", ["African Union (AU)"]),
+        ("h3", "Suspended Members"),
+        ("ul", ["Mali"]),
+    ]
+
+
+def test_observers_are_listed_as_states_and_organisations_with_ceased_ones_marked(client, db):
+    process = ProcessFactory()
+    add_members(process, ["MA"])
+    add_members(process, ["NO", "CH"], role="observer")
+    for position, organisation in [
+        (2, OrganisationFactory(name="Economic Community of West African States", acronym="")),
+        (1, OrganisationFactory(name="Organisation of African Unity", acronym="OAU")),
+    ]:
+        ProcessOrganisationFactory(
+            process=process, organisation=organisation, role="observer", position=position
+        )
+    Organisation.objects.filter(acronym="OAU").update(ceased_year=2002)
+
+    page = get_page(client, profile_url(process))
+
+    assert outline(section(page, "Observers")) == [
+        ("h3", "Observer States"),
+        ("ul", ["Norway", "Switzerland"]),
+        ("h3", "Observer Organizations"),
+        (
+            "ul",
+            [
+                "Organisation of African Unity (OAU) (ceased to exist in 2002)",
+                "Economic Community of West African States",
+            ],
+        ),
+    ]
+    assert "Norway" not in section(page, "Members").text
+
+
+def test_meetings_are_listed_newest_first_in_one_date_style_with_their_place(client, db):
+    process = ProcessFactory()
+    day = datetime.date
+    for title, start, end, precision, city, country in [
+        ("Second summit", day(2007, 12, 8), day(2007, 12, 9), "day", "", ""),
+        ("First summit", day(2000, 4, 17), None, "month", "Cairo", "EG"),
+        ("Fourth summit", day(2014, 4, 2), day(2014, 4, 3), "day", "Brussels", "BE"),
+        ("Third summit", day(2010, 11, 29), day(2010, 11, 30), "day", "Tripoli", "LY"),
+    ]:
+        MeetingFactory(
+            process=process,
+            title=title,
+            start_date=start,
+            end_date=end,
+            date_precision=precision,
+            city=city,
+            country=country,
+        )
+
+    page = get_page(client, profile_url(process))
+
+    meetings = section(page, "Meetings")
+    assert items(meetings.find("ul")) == [
+        "Fourth summit, 2\u20133 April 2014, Brussels, Belgium",
+        "Third summit, 29\u201330 November 2010, Tripoli, Libya",
+        "Second summit, 8\u20139 December 2007",
+        "First summit, April 2000, Cairo, Egypt",
+    ]
+    assert [time.attrs["datetime"] for time in meetings.find_all("time")] == [
+        "2014-04-02",
+        "2010-11-29",
+        "2007-12-08",
+        "2000-04-01",
+    ]
+
+
+def test_formatted_text_is_sanitised_and_markdown_links_become_links(client, db):
+    process = ProcessFactory(
+        objectives=(
+            "Read [the declaration](https://example.org/declaration).\n\n"
+            "<script>alert('objectives')</script>\n\n"
+            '<img src="x" onerror="alert(1)"> [trap](javascript:alert(2))'
+        ),
+        has_official_secretariat=False,
+        secretariat="<script>alert('secretariat')</script>Hosted by *IOM*.",
+    )
+
+    response = client.get(profile_url(process))
+    page = parse(response.content.decode())
+
+    assert page.find_all("script") == []
+    assert page.find_all("img") == []
+    assert "alert(" not in response.content.decode()
+    links = section(page, "Objectives").find_all("a")
+    assert [(link.text, link.attrs.get("href")) for link in links] == [
+        ("the declaration", "https://example.org/declaration"),
+        ("trap", None),
+    ]
+    assert section(page, "Secretariat").find("em").text == "IOM"
+
+
+# --- Languages ----------------------------------------------------------------------------------
+
+
+def test_a_french_reader_sees_country_names_in_french_sorted_in_french(client, db):
+    process = ProcessFactory()
+    add_members(process, ["MA", "ES", "EG", "DE", "ZA"])
+    MeetingFactory(
+        process=process,
+        title="Sommet Afrique-UE",
+        start_date=datetime.date(2014, 4, 2),
+        end_date=datetime.date(2014, 4, 3),
+        city="Bruxelles",
+        country="BE",
+    )
+
+    english = get_page(client, profile_url(process))
+    with translation.override("en"):  # restores the test's language after the request
+        french = get_page(client, profile_url(process), accept_language="fr")
+
+    assert items(section(english, "Members").find("ul")) == [
+        "Egypt",
+        "Germany",
+        "Morocco",
+        "South Africa",
+        "Spain",
+    ]
+    assert french.find("html").attrs["lang"] == "fr"
+    assert items(section(french, "Members").find("ul")) == [
+        "Afrique du Sud",
+        "Allemagne",
+        "Égypte",
+        "Espagne",
+        "Maroc",
+    ]
+    assert items(section(french, "Meetings").find("ul")) == [
+        "Sommet Afrique-UE, 2\u20133 avril 2014, Bruxelles, Belgique"
+    ]
+
+
+# --- Not found, drafts and the list of processes ------------------------------------------------
+
+
+def test_an_unknown_slug_answers_404_with_the_site_design(client, db):
+    page = get_page(client, "/processes/no-such-process/", status=404)
+
+    assert navigation_items(page) == IOM_NAVIGATION
+    assert [h1.text for h1 in page.find_all("h1")] == ["Page not found"]
+
+
+@pytest.mark.parametrize("status", ["draft", "archived"])
+def test_an_unpublished_profile_is_hidden_from_the_public(client, db, status):
+    hidden = ProcessFactory(name="Hidden Process", status=status)
+    ProcessFactory(name="Public Process")
+
+    get_page(client, profile_url(hidden), status=404)
+    home = get_page(client, "/")
+
+    assert [h2.text for h2 in home.find("main").find_all("h2")] == ["Public Process"]
+    assert profile_url(hidden) not in [a.attrs.get("href") for a in home.find_all("a")]
+
+
+def test_staff_preview_a_draft_with_a_draft_banner_but_it_stays_off_the_list(admin_client, db):
+    draft = ProcessFactory(name="Draft Process", status="draft")
+
+    page = get_page(admin_client, profile_url(draft))
+    home = get_page(admin_client, "/")
+
+    banners = page.find_all("p", "banner")
+    assert [banner.text for banner in banners] == [
+        "Draft: this profile is not public. Only staff can see this preview."
+    ]
+    assert [h1.text for h1 in page.find_all("h1")] == ["Draft Process"]
+    assert "Draft Process" not in home.text
+
+
+def test_a_published_profile_has_no_draft_banner_even_for_staff(admin_client, db):
+    process = ProcessFactory(status="published")
+
+    page = get_page(admin_client, profile_url(process))
+
+    assert page.find_all("p", "banner") == []
+
+
+def test_home_lists_published_processes_with_member_counts_and_links(client, db):
+    tripoli = ProcessFactory(name="Tripoli Process", slug="tripoli-process")
+    add_members(tripoli, ["DZ", "AO"], group="AU")
+    add_members(tripoli, ["AT"], group="EU")
+    add_members(tripoli, ["CH"], role="observer")
+    midsa = ProcessFactory(name="Migration Dialogue for Southern Africa", slug="midsa")
+    add_members(midsa, ["ZA"])
+    ProcessOrganisationFactory(process=midsa, role="member")
+    ProcessFactory(name="Empty Process", slug="empty")
+    ProcessFactory(name="Draft Process", status="draft")
+
+    home = get_page(client, "/")
+
+    listed = [
+        (item.find("h2").text, item.find("h2").find("a").attrs["href"], item.find_all("p")[-1].text)
+        for item in home.find_all("li", "process-list__item")
+    ]
+    assert listed == [
+        ("Empty Process", "/processes/empty/", "0 Members"),
+        ("Migration Dialogue for Southern Africa", "/processes/midsa/", "2 Members"),
+        ("Tripoli Process", "/processes/tripoli-process/", "3 Members"),
+    ]
+    assert navigation_items(home) == IOM_NAVIGATION
+
+
+# --- Query counts -------------------------------------------------------------------------------
+
+
+def test_profile_page_queries_do_not_grow_with_the_number_of_members(
+    client, make_process_with_members, django_assert_max_num_queries
+):
+    small = make_process_with_members(10)
+    large = make_process_with_members(200)
+
+    with django_assert_max_num_queries(PROFILE_PAGE_QUERIES) as small_queries:
+        small_page = get_page(client, profile_url(small))
+    with django_assert_max_num_queries(PROFILE_PAGE_QUERIES) as large_queries:
+        large_page = get_page(client, profile_url(large))
+
+    assert len(small_queries) == len(large_queries)
+    assert len(items(section(small_page, "Members").find("ul"))) == 10
+    assert len(items(section(large_page, "Members").find("ul"))) == 200
+
+
+def test_process_list_queries_do_not_grow_with_the_number_of_processes(
+    client, make_process_with_members, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_process_with_members(2)
+    with django_assert_max_num_queries(PROCESS_LIST_QUERIES) as few_queries:
+        few = get_page(client, "/")
+
+    for _ in range(27):
+        make_process_with_members(2)
+    with django_assert_max_num_queries(PROCESS_LIST_QUERIES) as many_queries:
+        many = get_page(client, "/")
+
+    assert len(few_queries) == len(many_queries)
+    assert len(few.find_all("li", "process-list__item")) == 3
+    assert len(many.find_all("li", "process-list__item")) == 30
