@@ -5,8 +5,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import flatatt
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -181,6 +184,39 @@ class ProcessFocusAreaFormSet(ReadableDuplicatesFormSet):
     duplicate_field = "focus_area"
 
 
+class FastSelect(forms.Select):
+    """A select that writes its options directly instead of through a template per option.
+
+    Django renders every ``<option>`` through a template; a profile with 200 countries has
+    200 country selects of 250 options each, which took seconds. Same HTML, a hundred times
+    faster. Grouped choices fall back to Django's rendering.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if any(isinstance(label, list | tuple) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        selected = set(self.format_value(value))
+        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        options = "".join(
+            '<option value="{}"{}>{}</option>'.format(
+                escape(option_value),
+                " selected" if str(option_value) in selected else "",
+                escape(label),
+            )
+            for option_value, label in choices
+        )
+        return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")
+
+
+class FastSelectInline(admin.TabularInline):
+    """Inline rows whose choice fields (countries, roles, precision) render fast."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        kwargs.setdefault("widget", FastSelect)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
 class PrefetchedAutocompleteInlineMixin:
     """Inline whose autocomplete fields read labels from ``select_related`` rows."""
 
@@ -197,7 +233,7 @@ class PrefetchedAutocompleteInlineMixin:
         return super().get_queryset(request).select_related(*self.autocomplete_fields)
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(FastSelectInline):
     model = Participation
     formset = ParticipationFormSet
     fields = ["country", "role", "group", "note"]
@@ -206,7 +242,7 @@ class ParticipationInline(admin.TabularInline):
     verbose_name_plural = _("Participating countries (members, observers, suspended, guests)")
 
 
-class ProcessOrganisationInline(PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+class ProcessOrganisationInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
     model = ProcessOrganisation
     formset = ProcessOrganisationFormSet
     fields = ["organisation", "role", "group", "position"]
@@ -216,7 +252,7 @@ class ProcessOrganisationInline(PrefetchedAutocompleteInlineMixin, admin.Tabular
     verbose_name_plural = _("Participating organisations (members, observers, partners)")
 
 
-class ProcessFocusAreaInline(PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+class ProcessFocusAreaInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
     model = ProcessFocusArea
     formset = ProcessFocusAreaFormSet
     fields = ["focus_area", "position"]
@@ -225,14 +261,14 @@ class ProcessFocusAreaInline(PrefetchedAutocompleteInlineMixin, admin.TabularInl
     verbose_name_plural = _("Current focus (listed after “Specific areas of discussion include:”)")
 
 
-class ChairInline(PrefetchedAutocompleteInlineMixin, admin.TabularInline):
+class ChairInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
     model = Chair
     fields = ["country", "organisation", "start_date", "end_date", "date_precision"]
     autocomplete_fields = ["organisation"]
     extra = 0
 
 
-class MeetingInline(admin.TabularInline):
+class MeetingInline(FastSelectInline):
     model = Meeting
     fields = ["title", "start_date", "end_date", "date_precision", "city", "country"]
     extra = 0

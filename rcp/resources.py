@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_countries.fields import Country
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import Error
 
 from rcp.countries import resolve_country, suggest_country
 from rcp.formats import ImportFileError, unescape_formula
@@ -113,17 +114,21 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """One of a field's choices, by value or label, in any case."""
+    """One of a field's choices, by value or label, in any case.
 
-    def __init__(self, choices, default="", **kwargs):
+    An empty cell clears an optional choice; for a choice with a default (see
+    :func:`kept_when_blank`) it keeps the record's value, or the default for a new record.
+    """
+
+    def __init__(self, choices, blank_value="", **kwargs):
         super().__init__(**kwargs)
         self.choices = choices
-        self.default = default
+        self.blank_value = blank_value
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
-            return self.default
+            return self.blank_value
         for choice_value, label in self.choices.choices:
             if text.casefold() in (choice_value.casefold(), str(label).casefold()):
                 return choice_value
@@ -221,19 +226,17 @@ class YearWidget(widgets.Widget):
 
 
 class YesNoWidget(widgets.Widget):
+    """Yes or no; an empty cell keeps the record's value (see :func:`kept_when_blank`)."""
+
     TRUE = {"1", "true", "yes", "y", "x"}
     FALSE = {"0", "false", "no", "n"}
-
-    def __init__(self, default=True, **kwargs):
-        super().__init__(**kwargs)
-        self.default = default
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, bool):
             return value
         text = str(value if value is not None else "").strip().casefold()
         if not text:
-            return self.default
+            return None
         if text in self.TRUE:
             return True
         if text in self.FALSE:
@@ -260,7 +263,7 @@ class PositionWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value if value is not None else "").strip()
         if not text:
-            return 0
+            return None
         if re.fullmatch(r"\d+(\.0)?", text):
             return int(float(text))
         raise ValueError(
@@ -269,6 +272,12 @@ class PositionWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
+
+
+def kept_when_blank(name, widget):
+    """A column whose empty cell leaves the value alone: the model's default for a new record,
+    what is stored for an existing one (a blank status never unpublishes a profile)."""
+    return fields.Field(attribute=name, column_name=name, widget=widget, saves_null_values=False)
 
 
 def text_field(name, **kwargs):
@@ -320,6 +329,17 @@ class RcpMeta:
     instance_loader_class = NaturalKeyInstanceLoader
 
 
+class FileProblem(Error):
+    """An import error. A problem with the whole file (wrong columns) is explained by its
+    message, so the admin shows no traceback, which would also show the server's paths."""
+
+    @property
+    def traceback(self):
+        if isinstance(self.error, ImportFileError):
+            return ""
+        return super().traceback
+
+
 class RcpResource(resources.ModelResource):
     """What every resource here shares: tidy input, strict columns, duplicates caught, and an
     all-or-nothing import."""
@@ -332,6 +352,10 @@ class RcpResource(resources.ModelResource):
     #: the duplicate check of :meth:`import_instance`. Saves three queries and a scan of
     #: 250 country choices per row.
     trusted_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def get_error_result_class(cls):
+        return FileProblem
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -526,11 +550,7 @@ class ProcessResource(RcpResource):
     name = text_field("name")
     acronym = text_field("acronym")
     kind = fields.Field(attribute="kind", column_name="kind", widget=ChoiceWidget(ProcessKind))
-    status = fields.Field(
-        attribute="status",
-        column_name="status",
-        widget=ChoiceWidget(PublicationStatus, default=PublicationStatus.DRAFT),
-    )
+    status = kept_when_blank("status", ChoiceWidget(PublicationStatus, blank_value=None))
     activity = fields.Field(
         attribute="activity", column_name="activity", widget=ChoiceWidget(Activity)
     )
@@ -539,11 +559,7 @@ class ProcessResource(RcpResource):
     )
     website = text_field("website")
     objectives = text_field("objectives")
-    has_official_secretariat = fields.Field(
-        attribute="has_official_secretariat",
-        column_name="has_official_secretariat",
-        widget=YesNoWidget(default=True),
-    )
+    has_official_secretariat = kept_when_blank("has_official_secretariat", YesNoWidget())
     secretariat_organisation = fields.Field(
         attribute="secretariat_organisation",
         column_name="secretariat_organisation",
@@ -594,11 +610,7 @@ class ParticipationResource(RcpResource):
     process = process_field()
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
     country_name = fields.Field(column_name="country_name", readonly=True)
-    role = fields.Field(
-        attribute="role",
-        column_name="role",
-        widget=ChoiceWidget(ParticipationRole, default=ParticipationRole.MEMBER),
-    )
+    role = kept_when_blank("role", ChoiceWidget(ParticipationRole, blank_value=None))
     group = text_field("group")
     note = text_field("note")
     required_columns = ("process", "country")
@@ -633,13 +645,9 @@ class ProcessOrganisationResource(RcpResource):
         widget=NaturalKeyWidget(Organisation),
     )
     organisation_name = fields.Field(column_name="organisation_name", readonly=True)
-    role = fields.Field(
-        attribute="role",
-        column_name="role",
-        widget=ChoiceWidget(OrganisationRole, default=OrganisationRole.OBSERVER),
-    )
+    role = kept_when_blank("role", ChoiceWidget(OrganisationRole, blank_value=None))
     group = text_field("group")
-    position = fields.Field(attribute="position", column_name="position", widget=PositionWidget())
+    position = kept_when_blank("position", PositionWidget())
     required_columns = ("process", "organisation")
     trusted_fields = ("process", "organisation")
 
@@ -662,7 +670,7 @@ class ProcessFocusAreaResource(RcpResource):
     focus_area = fields.Field(
         attribute="focus_area", column_name="focus_area", widget=NaturalKeyWidget(FocusArea)
     )
-    position = fields.Field(attribute="position", column_name="position", widget=PositionWidget())
+    position = kept_when_blank("position", PositionWidget())
     required_columns = ("process", "focus_area")
     trusted_fields = ("process", "focus_area")
 
@@ -681,11 +689,7 @@ def date_fields():
     return (
         fields.Field(attribute="start_date", column_name="start_date", widget=IsoDateWidget()),
         fields.Field(attribute="end_date", column_name="end_date", widget=IsoDateWidget()),
-        fields.Field(
-            attribute="date_precision",
-            column_name="date_precision",
-            widget=ChoiceWidget(DatePrecision, default=DatePrecision.DAY),
-        ),
+        kept_when_blank("date_precision", ChoiceWidget(DatePrecision, blank_value=None)),
     )
 
 
