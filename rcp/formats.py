@@ -56,7 +56,7 @@ def check_file_size(size: int) -> None:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def escape_formula(value):
@@ -183,7 +183,9 @@ class SafeCSV(base_formats.CSV):
         return check_dataset(dataset)
 
     def export_data(self, dataset, **kwargs):
-        return super().export_data(escaped_copy(dataset), **kwargs)
+        # The byte-order mark makes Excel read the file as UTF-8, so accented names show
+        # correctly; imports, here and in most tools, skip it.
+        return "\ufeff" + super().export_data(escaped_copy(dataset), **kwargs)
 
 
 class SafeXLSX(base_formats.XLSX):
