@@ -1,22 +1,39 @@
 """The editing interface: a whole profile on one page, written for IOM editors."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.forms.utils import flatatt
 from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.html import escape
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django_countries import countries
 from import_export.admin import ImportExportActionModelAdmin
 from import_export.forms import ImportForm
 
 from rcp.formats import FORMATS, ImportFileError, check_file_size
+from rcp.history import (
+    changes_since,
+    deleted_processes,
+    profile_timeline,
+    recover_process,
+    revert_process,
+    version_end,
+)
 from rcp.models import (
     Chair,
     FocusArea,
@@ -26,6 +43,7 @@ from rcp.models import (
     Process,
     ProcessFocusArea,
     ProcessOrganisation,
+    PublicationStatus,
     Region,
 )
 from rcp.resources import (
@@ -40,6 +58,7 @@ from rcp.resources import (
     RegionResource,
 )
 from rcp.spreadsheets import describe_problems
+from rcp.workflow import can_publish, mark_reviewed, set_status
 
 
 class SpreadsheetImportForm(ImportForm):
@@ -282,6 +301,57 @@ class MeetingInline(FastSelectInline):
 
 
 class ProcessAdminForm(forms.ModelForm):
+    """The profile form, with optimistic concurrency.
+
+    It remembers the version of the profile the editor opened. If the profile (or any of its
+    countries, organisations, chairs, meetings or focus areas) was saved by someone else
+    meanwhile, nothing is saved: the editor is told who changed what, and may save again
+    over it knowingly.
+    """
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+        self.fields["opened_at"].initial = timezone.now()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        current = (
+            Process.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        opened = cleaned_data.get("opened_version")
+        if opened is None or current is None or opened == current:
+            return cleaned_data
+        opened_at = cleaned_data.get("opened_at") or self.instance.updated_at
+        problems = [
+            gettext(
+                "Someone else saved this profile after you opened it, so your changes were "
+                "not saved. Their changes are listed below. Reload the page to start from the "
+                "current version, or press Save again to save your version over theirs."
+            )
+        ]
+        for version in changes_since(self.instance.pk, opened_at):
+            for change in version.changes:
+                details = "; ".join(strip_tags(str(detail)) for detail in change.details)
+                problems.append(
+                    f"{version.user_name}, {date_format(version.date, 'DATETIME_FORMAT')}: "
+                    f"{change.label} {change.verb}{': ' + details if details else ''}"
+                )
+        # A second Save, after reading this, is a deliberate overwrite.
+        data = self.data.copy()
+        data[self.add_prefix("opened_version")] = current
+        data[self.add_prefix("opened_at")] = timezone.now().isoformat()
+        self.data = data
+        raise forms.ValidationError(problems, code="conflict")
+
     class Meta:
         model = Process
         fields = [
@@ -325,10 +395,35 @@ class ParticipatingCountryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    """The profiles nobody has checked for a year, for the yearly review."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", _("Not reviewed for a year (or never)")),
+            ("recent", _("Reviewed within a year")),
+        ]
+
+    def queryset(self, request, queryset):
+        year_ago = timezone.localdate() - datetime.timedelta(days=Process.REVIEW_INTERVAL_DAYS)
+        if self.value() == "due":
+            return queryset.filter(
+                Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=year_ago)
+            )
+        if self.value() == "recent":
+            return queryset.filter(last_reviewed_on__gte=year_ago)
+        return queryset
+
+
 @admin.register(Process)
 class ProcessAdmin(SpreadsheetAdmin):
     resource_classes = [ProcessResource]
     form = ProcessAdminForm
+    change_list_template = "admin/rcp/process/change_list.html"
+    object_history_template = "admin/rcp/process/profile_history.html"
     list_display = [
         "name",
         "acronym",
@@ -338,14 +433,24 @@ class ProcessAdmin(SpreadsheetAdmin):
         "established",
         "member_count_column",
         "updated_at",
+        "last_reviewed_on",
     ]
-    list_filter = ["kind", "status", "activity", "regions", ParticipatingCountryFilter]
+    list_filter = [
+        "status",
+        ReviewDueFilter,
+        "kind",
+        "activity",
+        "regions",
+        ParticipatingCountryFilter,
+    ]
+    list_select_related = ["last_reviewed_by"]
     search_fields = ["name", "acronym", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["regions", "associated_organisations", "secretariat_organisation"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "last_reviewed_on", "last_reviewed_by"]
+    actions = ["publish", "unpublish", "archive", "mark_as_reviewed"]
     fieldsets = [
-        (None, {"fields": ["name", "acronym", "slug", "status"]}),
+        (None, {"fields": ["name", "acronym", "slug", "status", "opened_version", "opened_at"]}),
         (
             _("About the process"),
             {"fields": ["kind", "regions", "activity", "established", "website"]},
@@ -356,7 +461,13 @@ class ProcessAdmin(SpreadsheetAdmin):
             {"fields": ["has_official_secretariat", "secretariat_organisation", "secretariat"]},
         ),
         (_("Association"), {"fields": ["associated_organisations"]}),
-        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            _("Record"),
+            {
+                "fields": ["created_at", "updated_at", "last_reviewed_on", "last_reviewed_by"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
     inlines = [
         ProcessFocusAreaInline,
@@ -372,6 +483,161 @@ class ProcessAdmin(SpreadsheetAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_count_column(self, process):
         return process.member_count
+
+    # Who may do what ------------------------------------------------------------------
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Editors see the publication status but cannot change it."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("status")
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleting a public profile takes it off the site: that is a Publisher's decision."""
+        if obj is not None and obj.status != PublicationStatus.DRAFT:
+            if not self.has_publish_permission(request):
+                return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data and not self.has_publish_permission(request):
+            raise PermissionDenied
+        if not change and not self.has_publish_permission(request):
+            obj.status = PublicationStatus.DRAFT
+        super().save_model(request, obj, form, change)
+
+    # Publishing and review --------------------------------------------------------------
+
+    def _set_status(self, request, queryset, status):
+        changed = sum(set_status(p, status, user=request.user) for p in queryset)
+        label = PublicationStatus(status).label
+        self.message_user(
+            request,
+            gettext("%(count)d profile(s) now %(status)s.") % {"count": changed, "status": label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publish selected profiles"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, PublicationStatus.PUBLISHED)
+
+    @admin.action(
+        description=_("Unpublish selected profiles (back to draft)"), permissions=["publish"]
+    )
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, PublicationStatus.DRAFT)
+
+    @admin.action(description=_("Archive selected profiles"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._set_status(request, queryset, PublicationStatus.ARCHIVED)
+
+    @admin.action(description=_("Mark selected profiles as reviewed today"), permissions=["change"])
+    def mark_as_reviewed(self, request, queryset):
+        for process in queryset:
+            mark_reviewed(process, user=request.user)
+        self.message_user(
+            request,
+            gettext("%(count)d profile(s) marked as reviewed today.") % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
+
+    # History, revert, recovery ----------------------------------------------------------
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/history/<uuid:changeset>/revert/",
+                self.admin_site.admin_view(self.revert_view),
+                name=f"{prefix}_revert",
+            ),
+            path(
+                "recover/",
+                self.admin_site.admin_view(self.recover_list_view),
+                name=f"{prefix}_recover_list",
+            ),
+            path(
+                "recover/<int:object_id>/",
+                self.admin_site.admin_view(self.recover_view),
+                name=f"{prefix}_recover",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every version of the profile and its parts: who, when, and a readable diff."""
+        process = self.get_object(request, unquote(object_id))
+        if process is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, process):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("History of %(name)s") % {"name": process},
+            "subtitle": None,
+            "opts": self.opts,
+            "object": process,
+            "versions": profile_timeline(process.pk),
+            "can_revert": self.has_change_permission(request, process),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    @method_decorator(require_POST)
+    def revert_view(self, request, object_id, changeset):
+        process = self.get_object(request, unquote(object_id))
+        if process is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, process):
+            raise PermissionDenied
+        try:
+            moment = version_end(process.pk, changeset)
+        except LookupError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            revert_process(process, to=moment, user=request.user)
+            self.message_user(
+                request,
+                gettext("The profile is back as it was on %(date)s.")
+                % {"date": date_format(timezone.localtime(moment), "DATETIME_FORMAT")},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse("admin:rcp_process_change", args=[process.pk], current_app=self.admin_site.name)
+        )
+
+    def recover_list_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Recover deleted profiles"),
+            "opts": self.opts,
+            "deleted": deleted_processes(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/rcp/process/recover_list.html", context)
+
+    @method_decorator(require_POST)
+    def recover_view(self, request, object_id):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            process = recover_process(object_id, user=request.user)
+        except LookupError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:rcp_process_recover_list"))
+        self.message_user(
+            request,
+            gettext("%(name)s is back, as a draft, with all its parts.") % {"name": process},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:rcp_process_change", args=[process.pk]))
 
 
 @admin.register(Organisation)

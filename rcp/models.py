@@ -10,10 +10,11 @@ here so the admin, the public pages, the importers and the tests share them.
 import unicodedata
 from collections import Counter
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +23,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from rcp.dates import DatePrecision, format_date_range, truncate_to_precision
+from rcp.history_records import ChangesetRecord, changeset
 from rcp.text import render_formatted_text, validate_no_editorial_markers
 
 EARLIEST_YEAR = 1900
@@ -85,6 +88,7 @@ class Region(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
 
     objects = RegionManager()
+    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["name"]
@@ -153,6 +157,7 @@ class Organisation(models.Model):
     )
 
     objects = OrganisationManager()
+    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["name"]
@@ -219,6 +224,7 @@ class FocusArea(models.Model):
     slug = models.SlugField(_("slug"), max_length=150, unique=True, blank=True)
 
     objects = FocusAreaManager()
+    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["name"]
@@ -408,16 +414,45 @@ class Process(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up with every change to the profile or its parts."),
+    )
+    last_reviewed_on = models.DateField(
+        _("last reviewed on"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked the whole profile against its sources."),
+    )
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = ProcessManager()
+    history = HistoricalRecords(
+        bases=[ChangesetRecord],
+        m2m_fields=["regions", "associated_organisations"],
+        excluded_fields=["updated_at", "version"],
+    )
 
     MAX_ASSOCIATED_ORGANISATIONS = 2
+    REVIEW_INTERVAL_DAYS = 365
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("process")
         verbose_name_plural = _("processes")
-        permissions = spreadsheet_permissions("process", "processes")
+        permissions = [
+            *spreadsheet_permissions("process", "processes"),
+            ("publish_process", "Can publish, unpublish and archive profiles"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(established__isnull=True) | Q(established__gte=EARLIEST_YEAR),
@@ -437,11 +472,38 @@ class Process(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.version = (
+                type(self).objects.filter(pk=self.pk).values_list("version", flat=True).first()
+                or self.version
+            ) + 1
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("rcp:process-detail", kwargs={"slug": self.slug})
 
+    def delete(self, *args, **kwargs):
+        # The profile and the parts deleted with it form one changeset, so it can be recovered.
+        with changeset():
+            return super().delete(*args, **kwargs)
+
     def natural_key(self):
         return (self.slug,)
+
+    @classmethod
+    def record_change(cls, process_id) -> None:
+        """A part of the profile changed: its version goes up (so an editor with the page open
+        is told) and so does its "Last updated" date."""
+        cls.objects.filter(pk=process_id).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+
+    @property
+    def review_is_due(self) -> bool:
+        if self.last_reviewed_on is None:
+            return True
+        return (timezone.localdate() - self.last_reviewed_on).days > self.REVIEW_INTERVAL_DAYS
 
     @classmethod
     def validate_associated_organisations(cls, organisations) -> None:
@@ -605,12 +667,33 @@ def describe_member_group(label: str, count: int) -> str:
     return f"{count} {label}"
 
 
+class ProfilePart(models.Model):
+    """A row that belongs to one profile: saving or deleting it changes the profile's version
+    and "Last updated" date, however it is done (admin, import, revert, shell), and its
+    history is kept."""
+
+    history = HistoricalRecords(bases=[ChangesetRecord], inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Process.record_change(self.process_id)
+
+    def delete(self, *args, **kwargs):
+        process_id = self.process_id
+        result = super().delete(*args, **kwargs)
+        Process.record_change(process_id)
+        return result
+
+
 class ParticipationManager(models.Manager):
     def get_by_natural_key(self, process_slug, country):
         return self.get(process__slug=process_slug, country=country)
 
 
-class Participation(models.Model):
+class Participation(ProfilePart):
     """A country taking part in a process, as member, observer, suspended member or guest."""
 
     process = models.ForeignKey(
@@ -687,7 +770,7 @@ class ProcessOrganisationManager(models.Manager):
         return self.get(process__slug=process_slug, organisation__slug=organisation_slug)
 
 
-class ProcessOrganisation(models.Model):
+class ProcessOrganisation(ProfilePart):
     """An organisation taking part in a process, as member, observer or partner."""
 
     process = models.ForeignKey(
@@ -760,7 +843,7 @@ class ProcessFocusAreaManager(models.Manager):
         return self.get(process__slug=process_slug, focus_area__slug=focus_area_slug)
 
 
-class ProcessFocusArea(models.Model):
+class ProcessFocusArea(ProfilePart):
     """A focus area of one process, in the order the profile lists it."""
 
     process = models.ForeignKey(
@@ -803,7 +886,7 @@ class ProcessFocusArea(models.Model):
     natural_key.dependencies = ["rcp.process", "rcp.focusarea"]
 
 
-class DatedRecord(models.Model):
+class DatedRecord(ProfilePart):
     """A start date, an optional end date and how precisely they are known."""
 
     start_date = models.DateField(

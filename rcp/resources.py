@@ -37,6 +37,7 @@ from rcp.models import (
     PublicationStatus,
     Region,
 )
+from rcp.workflow import can_publish
 
 
 def closest(value: str, candidates) -> str | None:
@@ -604,6 +605,28 @@ class ProcessResource(RcpResource):
     def check_many_to_many(self, field, values):
         if field.attribute == "associated_organisations":
             Process.validate_associated_organisations(list(values))
+
+    def import_instance(self, instance, row, **kwargs):
+        """An import cannot publish: a user who may not publish cannot change a profile's
+        status, nor create one that is not a draft. (The command line, run by the IT team,
+        has no user and may.)"""
+        before = instance.status if instance.pk else PublicationStatus.DRAFT
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        user = kwargs.get("user")
+        if user is not None and instance.status != before and not can_publish(user):
+            errors.setdefault("status", []).append(
+                _(
+                    "Only Publishers may publish, unpublish or archive profiles: leave the "
+                    "status as “%(status)s”, or leave the cell empty."
+                )
+                % {"status": before}
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ParticipationResource(RcpResource):

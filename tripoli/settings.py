@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rcp",
     "django_countries",
     "import_export",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # History: who made each change, and one changeset per request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "rcp.history_records.ChangesetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

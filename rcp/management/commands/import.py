@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from import_export.command_utils import get_resource_class
 
 from rcp.formats import ImportFileError
+from rcp.history_records import changeset
 from rcp.spreadsheets import describe_problems, read_file, summarise
 
 # "import" is a keyword, so the library's command module is loaded by name.
@@ -40,12 +41,13 @@ class Command(library_import.Command):
             raise CommandError(f"{path}: {error} Nothing was imported.") from error
 
         dry_run = options.get("dry_run")
-        result = resource.import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=False,
-            rollback_on_validation_errors=True,
-        )
+        with changeset():
+            result = resource.import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=False,
+                rollback_on_validation_errors=True,
+            )
         if result.has_errors() or result.has_validation_errors():
             for line in describe_problems(resource, result):
                 self.stderr.write(self.style.ERROR(line))

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from rcp.history import record_baseline
 from rcp.models import Process
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(f"No fixtures in {fixtures_dir}.")
             return
         call_command("loaddata", *fixtures, verbosity=0)
+        record_baseline()
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {Process.objects.count()} bundled profile(s).")
         )

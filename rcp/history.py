@@ -1,0 +1,306 @@
+"""A profile's history as editors read it, and going back to an earlier version.
+
+Every change to a profile and to its parts is recorded by django-simple-history, one table per
+model, each record stamped with the changeset (request, import or revert) it belongs to (see
+``rcp.history_records``). Here those records are read back per profile as a timeline of
+versions with a readable diff, and a profile, or a deleted one, is restored as it was at the
+end of any version: its fields, its many-to-many links and every row of its inlines, exactly.
+"""
+
+import datetime
+import difflib
+import logging
+import uuid
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db import transaction
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from rcp.history_records import changeset
+from rcp.models import (
+    Chair,
+    FocusArea,
+    Meeting,
+    Organisation,
+    Participation,
+    Process,
+    ProcessFocusArea,
+    ProcessOrganisation,
+    PublicationStatus,
+    Region,
+)
+
+logger = logging.getLogger("rcp.history")
+
+#: The parts of a profile, restored with it.
+PROFILE_PARTS = [Participation, ProcessOrganisation, ProcessFocusArea, Chair, Meeting]
+#: Fields a revert leaves as they are: publishing is a decision of its own, and the
+#: bookkeeping fields describe the record, not the profile.
+NOT_REVERTED = {"id", "status", "created_at", "updated_at", "version"}
+M2M_FIELDS = {"regions", "associated_organisations"}
+HISTORY_TYPES = {"+": _("added"), "~": _("changed"), "-": _("removed")}
+
+
+@dataclass
+class Change:
+    """One record's change within a version, in words."""
+
+    kind: str
+    label: str
+    details: list[SafeString] = field(default_factory=list)
+
+    @property
+    def verb(self) -> str:
+        return str(HISTORY_TYPES[self.kind])
+
+
+@dataclass
+class Version:
+    """Everything one changeset changed in a profile."""
+
+    changeset: str
+    date: datetime.datetime
+    user: object
+    changes: list[Change]
+
+    @property
+    def user_name(self) -> str:
+        return self.user.get_username() if self.user else _("(system or import)")
+
+
+def record_baseline() -> int:
+    """Give every record that has no history yet (loaded from a fixture, or stored before
+    history was kept) a first history record, so that it can be shown and reverted to.
+    Returns how many were written; running it again writes none."""
+    written = 0
+    baseline = uuid.uuid4()
+    for model in [Process, *PROFILE_PARTS, Organisation, FocusArea, Region]:
+        recorded = model.history.values_list("id", flat=True).distinct()
+        missing = list(model.objects.exclude(pk__in=recorded))
+        if missing:
+            model.history.bulk_history_create(
+                missing, custom_historical_attrs={"changeset": baseline}
+            )
+            written += len(missing)
+    return written
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    """Words removed in <del>, words added in <ins>; long unchanged runs shortened."""
+    old_words, new_words = str(old or "").split(), str(new or "").split()
+    parts = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            words = old_words[i1:i2]
+            if len(words) > 12:
+                words = [*words[:5], "…", *words[-5:]]
+            parts.append(escape(" ".join(words)))
+            continue
+        if i2 > i1:
+            parts.append(format_html("<del>{}</del>", " ".join(old_words[i1:i2])))
+        if j2 > j1:
+            parts.append(format_html("<ins>{}</ins>", " ".join(new_words[j1:j2])))
+    return mark_safe(" ".join(str(part) for part in parts))
+
+
+def display_value(record, field_name: str) -> str:
+    model_field = record._meta.get_field(field_name)
+    value = getattr(record, model_field.attname)
+    if model_field.choices and value not in (None, ""):
+        return str(getattr(record, f"get_{field_name}_display")())
+    if hasattr(value, "name") and field_name == "country":
+        return str(value.name)
+    if model_field.is_relation and value is not None:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else f"#{value}"
+    return "" if value is None else str(value)
+
+
+def describe_record(record, previous) -> Change:
+    """One history record as a change: what was added, removed or changed, and how."""
+    instance = record.instance
+    label = f"{record.instance_type._meta.verbose_name}: {instance}"
+    change = Change(kind=record.history_type, label=label)
+    if record.history_type == "~" and previous is not None:
+        delta = record.diff_against(previous)
+        for item in delta.changes:
+            verbose = str(Process._meta.get_field(item.field).verbose_name)
+            if item.field in M2M_FIELDS:
+                change.details.append(format_html("{}: {}", verbose, _("changed")))
+                continue
+            verbose = str(record._meta.get_field(item.field).verbose_name)
+            old = display_value(previous, item.field)
+            new = display_value(record, item.field)
+            if len(old) > 80 or len(new) > 80:
+                change.details.append(format_html("{}: {}", verbose, word_diff(old, new)))
+            else:
+                change.details.append(
+                    format_html(
+                        "{}: <del>{}</del> → <ins>{}</ins>", verbose, old or "—", new or "—"
+                    )
+                )
+    return change
+
+
+def profile_records(process_id: int):
+    """Every history record of the profile and of its parts, oldest first."""
+    records = list(Process.history.filter(id=process_id).select_related("history_user"))
+    for model in PROFILE_PARTS:
+        records += list(model.history.filter(process_id=process_id).select_related("history_user"))
+    records.sort(key=lambda record: (record.history_date, record.history_id))
+    return records
+
+
+def profile_timeline(process_id: int) -> list[Version]:
+    """The profile's versions, newest first, each with who, when and what changed."""
+    groups: dict[str, list] = {}
+    for record in profile_records(process_id):
+        groups.setdefault(str(record.changeset), []).append(record)
+
+    previous_by_object: dict[tuple, object] = {}
+    versions = []
+    for changeset_id, records in groups.items():
+        changes = []
+        for record in records:
+            object_key = (type(record), record.id)
+            change = describe_record(record, previous_by_object.get(object_key))
+            if change.kind != "~" or change.details:
+                changes.append(change)
+            previous_by_object[object_key] = record
+        if changes:
+            user = next((r.history_user for r in records if r.history_user_id), None)
+            versions.append(
+                Version(
+                    changeset=changeset_id,
+                    date=records[-1].history_date,
+                    user=user,
+                    changes=changes,
+                )
+            )
+    versions.reverse()
+    return versions
+
+
+def version_end(process_id: int, changeset_id: str) -> datetime.datetime:
+    """The moment just after the last record of a changeset: the state to restore."""
+    dates = [
+        record.history_date
+        for record in profile_records(process_id)
+        if str(record.changeset) == str(changeset_id)
+    ]
+    if not dates:
+        raise LookupError(_("This version of the profile does not exist."))
+    return max(dates)
+
+
+def changes_since(process_id: int, since: datetime.datetime) -> list[Version]:
+    """The versions saved after ``since``: what an editor missed while the page was open."""
+    return [version for version in profile_timeline(process_id) if version.date > since]
+
+
+@transaction.atomic
+def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Process:
+    """Restore a profile as it was at ``to``: its fields (but not its publication status),
+    its many-to-many links and every row of its parts, with their original ids."""
+    with changeset():
+        snapshot = (
+            Process.history.filter(id=process.pk, history_date__lte=to)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        if snapshot is None:
+            raise LookupError(_("The profile did not exist at that time."))
+        for model_field in Process._meta.concrete_fields:
+            if model_field.name not in NOT_REVERTED:
+                setattr(process, model_field.attname, getattr(snapshot, model_field.attname))
+        process._change_reason = _("Reverted to the version of %(date)s") % {"date": to}
+        process.save()
+        process.regions.set([row.region_id for row in snapshot.regions.all()])
+        process.associated_organisations.set(
+            [row.organisation_id for row in snapshot.associated_organisations.all()]
+        )
+        for model in PROFILE_PARTS:
+            restore_parts(model, process, to)
+    logger.info("profile reverted", extra={"profile": process.slug, "reverted_to": to.isoformat()})
+    return process
+
+
+def restore_parts(model, process: Process, to: datetime.datetime) -> None:
+    """Make the rows of one kind of part exactly those the profile had at ``to``.
+
+    Rows that differ are removed before the wanted ones are written back, so unique rules
+    (a country once per process) never clash halfway through.
+    """
+    snapshot = (
+        model.history.filter(process_id=process.pk, history_date__lte=to)
+        .latest_of_each()
+        .as_instances()
+    )
+    wanted = {row.pk: row for row in snapshot}
+    current = {row.pk: row for row in model.objects.filter(process=process)}
+    names = [f.attname for f in model._meta.concrete_fields]
+
+    def same(a, b):
+        return all(getattr(a, name) == getattr(b, name) for name in names)
+
+    for pk, row in current.items():
+        if pk not in wanted or not same(row, wanted[pk]):
+            row.delete()
+    for pk, row in wanted.items():
+        if pk in current and same(current[pk], row):
+            continue
+        restored = model(**{name: getattr(row, name) for name in names})
+        restored.save(force_insert=True)
+
+
+def deleted_processes():
+    """Profiles that were deleted and can be recovered: their last history record."""
+    existing = set(Process.objects.values_list("pk", flat=True))
+    deletions = (
+        Process.history.filter(history_type="-")
+        .exclude(id__in=existing)
+        .order_by("id", "-history_date")
+    )
+    return [next(group) for _id, group in groupby(deletions, key=lambda record: record.id)]
+
+
+@transaction.atomic
+def recover_process(process_id: int, *, user=None) -> Process:
+    """Bring a deleted profile back, as a draft, with every part it had when deleted."""
+    deletion = (
+        Process.history.filter(id=process_id, history_type="-").order_by("-history_date").first()
+    )
+    if deletion is None or Process.objects.filter(pk=process_id).exists():
+        raise LookupError(_("There is no deleted profile to recover."))
+    with changeset():
+        process = Process(
+            **{
+                f.attname: getattr(deletion, f.attname)
+                for f in Process._meta.concrete_fields
+                if hasattr(deletion, f.attname)
+            }
+        )
+        process.status = PublicationStatus.DRAFT
+        process._change_reason = _("Recovered after deletion")
+        process.save(force_insert=True)
+        process.regions.set([row.region_id for row in deletion.regions.all()])
+        process.associated_organisations.set(
+            [row.organisation_id for row in deletion.associated_organisations.all()]
+        )
+        # The parts were deleted just before or after the profile, in the same changeset.
+        same_changeset = [
+            record.history_date
+            for model in PROFILE_PARTS
+            for record in model.history.filter(
+                process_id=process_id, history_type="-", changeset=deletion.changeset
+            )
+        ]
+        moment = min([deletion.history_date, *same_changeset]) - datetime.timedelta(microseconds=1)
+        for model in PROFILE_PARTS:
+            restore_parts(model, process, moment)
+    logger.info("profile recovered", extra={"profile": process.slug})
+    return process
