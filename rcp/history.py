@@ -14,10 +14,12 @@ import uuid
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.apps import apps
 from django.db import transaction
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django_countries.fields import Country
 
 from rcp.history_records import changeset
 from rcp.models import (
@@ -107,48 +109,95 @@ def word_diff(old: str, new: str) -> SafeString:
     return mark_safe(" ".join(str(part) for part in parts))
 
 
-def display_value(record, field_name: str) -> str:
-    model_field = record._meta.get_field(field_name)
-    value = getattr(record, model_field.attname)
-    if model_field.choices and value not in (None, ""):
-        return str(getattr(record, f"get_{field_name}_display")())
-    if hasattr(value, "name") and field_name == "country":
-        return str(value.name)
-    if model_field.is_relation and value is not None:
-        related = model_field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related else f"#{value}"
-    return "" if value is None else str(value)
+class RelatedObjects:
+    """The organisations, focus areas and users that a set of history records point at,
+    fetched with one query per kind, so a history page costs the same whatever its length."""
+
+    def __init__(self, records):
+        wanted: dict[type, set] = {}
+        for record in records:
+            for model_field in record.instance_type._meta.concrete_fields:
+                if model_field.many_to_one and model_field.name != "process":
+                    value = getattr(record, model_field.attname, None)
+                    if value is not None:
+                        wanted.setdefault(model_field.related_model, set()).add(value)
+        self._objects = {
+            model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()
+        }
+
+    def get(self, model, pk):
+        return self._objects.get(model, {}).get(pk)
+
+    def instance(self, record):
+        """The recorded object, with the related objects it names attached."""
+        instance = record.instance
+        for model_field in record.instance_type._meta.concrete_fields:
+            if model_field.many_to_one and model_field.name != "process":
+                related = self.get(model_field.related_model, getattr(record, model_field.attname))
+                if related is not None:
+                    setattr(instance, model_field.name, related)
+        return instance
+
+    def display(self, record, field_name: str) -> str:
+        model_field = record.instance_type._meta.get_field(field_name)
+        value = getattr(record, model_field.attname)
+        if model_field.many_to_one:
+            related = self.get(model_field.related_model, value)
+            return "" if value is None else str(related or f"#{value}")
+        if model_field.choices and value not in (None, ""):
+            if field_name == "country":
+                return str(Country(code=value).name)
+            return str(dict(model_field.flatchoices).get(value, value))
+        return "" if value is None else str(value)
 
 
-def describe_record(record, previous) -> Change:
+def attach_m2m_ids(process_records) -> None:
+    """Read the many-to-many links of every profile record with one query per link."""
+    history_ids = [record.history_id for record in process_records]
+    for field_name in M2M_FIELDS:
+        through = apps.get_model("rcp", f"HistoricalProcess_{field_name}")
+        column = f"{Process._meta.get_field(field_name).related_model._meta.model_name}_id"
+        links: dict[int, set] = {}
+        for history_id, related_id in through.objects.filter(
+            history_id__in=history_ids
+        ).values_list("history_id", column):
+            links.setdefault(history_id, set()).add(related_id)
+        for record in process_records:
+            record.__dict__.setdefault("m2m_ids", {})[field_name] = links.get(
+                record.history_id, set()
+            )
+
+
+def describe_record(record, previous, related: RelatedObjects) -> Change:
     """One history record as a change: what was added, removed or changed, and how."""
-    instance = record.instance
+    instance = related.instance(record)
     label = f"{record.instance_type._meta.verbose_name}: {instance}"
     change = Change(kind=record.history_type, label=label)
-    if record.history_type == "~" and previous is not None:
-        delta = record.diff_against(previous)
-        for item in delta.changes:
-            verbose = str(Process._meta.get_field(item.field).verbose_name)
-            if item.field in M2M_FIELDS:
+    if record.history_type != "~" or previous is None:
+        return change
+    delta = record.diff_against(previous, excluded_fields=M2M_FIELDS)
+    for item in delta.changes:
+        verbose = str(record.instance_type._meta.get_field(item.field).verbose_name)
+        old = related.display(previous, item.field)
+        new = related.display(record, item.field)
+        if len(old) > 80 or len(new) > 80:
+            change.details.append(format_html("{}: {}", verbose, word_diff(old, new)))
+        else:
+            change.details.append(
+                format_html("{}: <del>{}</del> → <ins>{}</ins>", verbose, old or "—", new or "—")
+            )
+    if record.instance_type is Process:
+        for field_name in sorted(M2M_FIELDS):
+            if record.m2m_ids[field_name] != previous.m2m_ids[field_name]:
+                verbose = str(Process._meta.get_field(field_name).verbose_name)
                 change.details.append(format_html("{}: {}", verbose, _("changed")))
-                continue
-            verbose = str(record._meta.get_field(item.field).verbose_name)
-            old = display_value(previous, item.field)
-            new = display_value(record, item.field)
-            if len(old) > 80 or len(new) > 80:
-                change.details.append(format_html("{}: {}", verbose, word_diff(old, new)))
-            else:
-                change.details.append(
-                    format_html(
-                        "{}: <del>{}</del> → <ins>{}</ins>", verbose, old or "—", new or "—"
-                    )
-                )
     return change
 
 
 def profile_records(process_id: int):
     """Every history record of the profile and of its parts, oldest first."""
     records = list(Process.history.filter(id=process_id).select_related("history_user"))
+    attach_m2m_ids(records)
     for model in PROFILE_PARTS:
         records += list(model.history.filter(process_id=process_id).select_related("history_user"))
     records.sort(key=lambda record: (record.history_date, record.history_id))
@@ -161,13 +210,14 @@ def profile_timeline(process_id: int) -> list[Version]:
     for record in profile_records(process_id):
         groups.setdefault(str(record.changeset), []).append(record)
 
+    related = RelatedObjects(record for records in groups.values() for record in records)
     previous_by_object: dict[tuple, object] = {}
     versions = []
     for changeset_id, records in groups.items():
         changes = []
         for record in records:
             object_key = (type(record), record.id)
-            change = describe_record(record, previous_by_object.get(object_key))
+            change = describe_record(record, previous_by_object.get(object_key), related)
             if change.kind != "~" or change.details:
                 changes.append(change)
             previous_by_object[object_key] = record
