@@ -488,26 +488,27 @@ class RcpResource(resources.ModelResource):
         return str(instance)
 
 
-class RegionResource(RcpResource):
+class VocabularyMeta(RcpMeta):
+    fields = ["slug", "name"]
+    import_id_fields = ["slug"]
+
+
+class VocabularyResource(RcpResource):
+    """A shared vocabulary: a slug and a name."""
+
     slug = text_field("slug")
     name = text_field("name")
     required_columns = ("slug",)
 
-    class Meta(RcpMeta):
+
+class RegionResource(VocabularyResource):
+    class Meta(VocabularyMeta):
         model = Region
-        fields = ["slug", "name"]
-        import_id_fields = ["slug"]
 
 
-class FocusAreaResource(RcpResource):
-    slug = text_field("slug")
-    name = text_field("name")
-    required_columns = ("slug",)
-
-    class Meta(RcpMeta):
+class FocusAreaResource(VocabularyResource):
+    class Meta(VocabularyMeta):
         model = FocusArea
-        fields = ["slug", "name"]
-        import_id_fields = ["slug"]
 
 
 class OrganisationResource(RcpResource):

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from rcp.models import Meeting, Organisation, Participation
 
 from .conftest import FIXTURES
-from .test_profile_page import get_page, items, outline, parse, section
+from .pages import get_page, items, outline, parse, section
 
 FIXTURE = FIXTURES / "tripoli-process.json"
 PAGE = "/processes/tripoli-process/"
