@@ -18,6 +18,7 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -579,6 +580,7 @@ class ProcessAdmin(SpreadsheetAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("History of %(name)s") % {"name": process},
             "subtitle": None,
+            "module_name": capfirst(self.opts.verbose_name_plural),
             "opts": self.opts,
             "object": process,
             "versions": profile_timeline(process.pk),
