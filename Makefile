@@ -6,8 +6,10 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+ADMIN_URL ?= admin/
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: install setup run test lint format bench clean
+.PHONY: install setup run serve test browser-deps lint format bench clean
 
 install: $(INSTALLED)
 
@@ -21,16 +23,36 @@ $(INSTALLED): pyproject.toml
 setup: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) compile_translations --verbosity 0
 	$(MANAGE) load_bundled_profiles
-	$(MANAGE) ensure_local_admin --url http://$(HOST):$(PORT)/admin/
+	$(MANAGE) ensure_local_admin --url http://$(HOST):$(PORT)/$(ADMIN_URL)
 
 run: setup
 	@echo "Serving RCP Profiles at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install
+# gunicorn, the way production runs it (gunicorn.conf.py: workers, timeouts, logs). With
+# DJANGO_ENV=production and the variables of .env.example it is the production server; without,
+# it serves the local set-up (`make setup` first for the bundled profiles and an admin).
+serve: install
+	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) compile_translations --verbosity 0
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
+test: install
+	test -x $(CHROMIUM) || $(MAKE) --no-print-directory browser-deps
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) compile_translations --verbosity 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/test_browser.py) drive Debian's chromium: Playwright cannot download
+# its own browsers here. Installed as root with apt-get; `make test` runs this when it is missing.
+browser-deps:
+	@test -x $(CHROMIUM) || DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+		|| { apt-get update -q >/dev/null \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) could not be installed" >&2; exit 1; }
 
 lint: install
 	$(BIN)/ruff check .
@@ -41,6 +63,9 @@ lint: install
 # Benchmarks print times and ratios; they never run in CI and never gate on timing.
 bench: install
 	$(BIN)/python -m bench.import_export
+	command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null \
+		|| { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
+	$(BIN)/python -m bench.load
 
 format: install
 	$(BIN)/ruff check --fix .

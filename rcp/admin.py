@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.forms.utils import flatatt
@@ -26,6 +27,7 @@ from django_countries import countries
 from import_export.admin import ImportExportActionModelAdmin
 from import_export.forms import ImportForm
 
+from rcp.admin_legacy import LegacyImportAdminMixin, LegacyImportInline
 from rcp.formats import FORMATS, ImportFileError, check_file_size
 from rcp.history import (
     changes_since,
@@ -329,7 +331,7 @@ class ProcessAdminForm(forms.ModelForm):
             .first()
         )
         opened = cleaned_data.get("opened_version")
-        if opened is None or current is None or opened == current:
+        if current is None or opened == current:
             return cleaned_data
         opened_at = cleaned_data.get("opened_at") or self.instance.updated_at
         problems = [
@@ -420,7 +422,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Process)
-class ProcessAdmin(SpreadsheetAdmin):
+class ProcessAdmin(LegacyImportAdminMixin, SpreadsheetAdmin):
     resource_classes = [ProcessResource]
     form = ProcessAdminForm
     change_list_template = "admin/rcp/process/change_list.html"
@@ -476,6 +478,7 @@ class ProcessAdmin(SpreadsheetAdmin):
         ProcessOrganisationInline,
         ChairInline,
         MeetingInline,
+        LegacyImportInline,
     ]
 
     def get_queryset(self, request):
@@ -599,10 +602,10 @@ class ProcessAdmin(SpreadsheetAdmin):
             raise PermissionDenied
         try:
             moment = version_end(process.pk, changeset)
+            revert_process(process, to=moment, user=request.user)
         except LookupError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
-            revert_process(process, to=moment, user=request.user)
             self.message_user(
                 request,
                 gettext("The profile is back as it was on %(date)s.")
@@ -693,8 +696,19 @@ class RegionAdmin(SpreadsheetAdmin):
         return region.process_count
 
 
+class ProfilePartAdmin(SpreadsheetAdmin):
+    """The list of one kind of part of the profiles (countries, meetings...)."""
+
+    def delete_queryset(self, request, queryset):
+        """“Delete selected” deletes one row at a time, as the profile form does, so each
+        profile's version (which warns an editor with it open) and "Last updated" go up."""
+        with transaction.atomic():
+            for part in queryset:
+                part.delete()
+
+
 @admin.register(Participation)
-class ParticipationAdmin(SpreadsheetAdmin):
+class ParticipationAdmin(ProfilePartAdmin):
     resource_classes = [ParticipationResource]
     list_display = ["country", "process", "role", "group", "note"]
     list_filter = ["role", "process", ParticipatingCountryFilter]
@@ -704,7 +718,7 @@ class ParticipationAdmin(SpreadsheetAdmin):
 
 
 @admin.register(ProcessOrganisation)
-class ProcessOrganisationAdmin(SpreadsheetAdmin):
+class ProcessOrganisationAdmin(ProfilePartAdmin):
     resource_classes = [ProcessOrganisationResource]
     list_display = ["organisation", "process", "role", "group", "position"]
     list_filter = ["role", "process"]
@@ -714,7 +728,7 @@ class ProcessOrganisationAdmin(SpreadsheetAdmin):
 
 
 @admin.register(ProcessFocusArea)
-class ProcessFocusAreaAdmin(SpreadsheetAdmin):
+class ProcessFocusAreaAdmin(ProfilePartAdmin):
     resource_classes = [ProcessFocusAreaResource]
     list_display = ["focus_area", "process", "position"]
     list_filter = ["process"]
@@ -724,7 +738,7 @@ class ProcessFocusAreaAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Chair)
-class ChairAdmin(SpreadsheetAdmin):
+class ChairAdmin(ProfilePartAdmin):
     resource_classes = [ChairResource]
     list_display = ["holder_name", "process", "start_date", "end_date", "date_precision"]
     list_filter = ["process"]
@@ -734,7 +748,7 @@ class ChairAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SpreadsheetAdmin):
+class MeetingAdmin(ProfilePartAdmin):
     resource_classes = [MeetingResource]
     list_display = ["title", "process", "start_date", "end_date", "city", "country"]
     list_filter = ["process", "date_precision"]

@@ -13,3 +13,7 @@ class RcpConfig(AppConfig):
         from rcp.history_records import stamp_changeset
 
         pre_create_historical_record.connect(stamp_changeset, dispatch_uid="rcp_stamp_changeset")
+
+        from rcp.cache import connect_signals
+
+        connect_signals()  # public pages are invalidated by any change to the app's models

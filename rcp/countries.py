@@ -61,7 +61,53 @@ COUNTRY_ALIASES = {
     "lao pdr": "LA",
     "syria": "SY",
     "viet nam": "VN",
+    # Further names IOM's older profile pages use.
+    "slovak republic": "SK",
+    "kyrgyz republic": "KG",
+    "republic of marshall islands": "MH",
+    "republic of the marshall islands": "MH",
+    "federated states of micronesia": "FM",
+    "state of palestine": "PS",
+    "occupied palestinian territory": "PS",
+    "sahrawi arab democratic republic": "EH",
+    "sahrawi republic": "EH",
+    "dprk": "KP",
+    "north korea": "KP",
+    "south korea": "KR",
+    "democratic people s republic of korea": "KP",
+    "holy see vatican city state": "VA",
+    "vatican city": "VA",
+    "the former yugoslav republic of macedonia": "MK",
+    "fyrom": "MK",
+    "republic of north macedonia": "MK",
+    "kingdom of eswatini": "SZ",
+    "brunei darussalam": "BN",
+    "lao people s democratic republic": "LA",
+    "bolivia plurinational state of": "BO",
+    "venezuela bolivarian republic of": "VE",
+    "iran islamic republic": "IR",
+    "islamic republic of iran": "IR",
+    "republic of guinea": "GN",
+    "guinea conakry": "GN",
+    "guinea bissau": "GW",
+    "republic of the gambia": "GM",
+    "republic of cabo verde": "CV",
+    "republic of cape verde": "CV",
+    "drc congo": "CD",
+    "congo drc": "CD",
+    "rdc": "CD",
+    "etats unis": "US",
+    "etats unis d amerique": "US",
+    "emirats arabes unis": "AE",
+    "u s": "US",
+    "u s a": "US",
+    "u k": "GB",
+    "timor leste": "TL",
+    "st vincent": "VC",
 }
+
+# "St Lucia", "St. Kitts and Nevis": "saint" as the index writes it.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "is": "islands"}
 
 
 def normalise_country_text(text: str) -> str:
@@ -101,6 +147,15 @@ def _country_index() -> dict[str, str]:
                 add(name, code)
     for country in countries:
         add(countries.alpha3(country.code), country.code)
+    # ISO's inverted names read both ways: "Micronesia (Federated States of)" is also
+    # "Federated States of Micronesia"; "Palestine, State of" is also "State of Palestine".
+    with translation.override("en"):
+        for code, name in list(COUNTRIES.items()) + [(c.code, c.name) for c in countries]:
+            name = str(name)
+            inverted = re.fullmatch(r"(?P<head>[^(,]+?)\s*(?:\((?P<p>[^)]+)\)|,\s*(?P<c>.+))", name)
+            if inverted:
+                tail = inverted.group("p") or inverted.group("c")
+                add(f"{tail} {inverted.group('head')}", code)
     for alias, code in COUNTRY_ALIASES.items():
         add(alias, code)
     return index
@@ -120,7 +175,15 @@ def resolve_country(text: str) -> str | None:
         return None
     if len(value) == 2 and value.upper() in _country_codes():
         return value.upper()
-    return _country_index().get(normalise_country_text(value))
+    index = _country_index()
+    key = normalise_country_text(value)
+    if key in index:
+        return index[key]
+    # "the Netherlands", "St Lucia": the article and the abbreviation are not the name.
+    words = [_ABBREVIATIONS.get(word, word) for word in key.split()]
+    if words and words[0] in {"the", "la", "le", "les", "l"}:
+        words = words[1:]
+    return index.get(" ".join(words))
 
 
 def suggest_country(text: str) -> str | None:

@@ -9,6 +9,7 @@ import datetime
 
 from django.db import models
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 EN_DASH = "\u2013"
@@ -40,17 +41,20 @@ def format_date_range(
             return str(start.year)
         return f"{start.year}{EN_DASH}{end.year}"
 
+    # Translators: date formats in the letters of Django's "date" filter (j: day, F: month's
+    # name, Y: year; \ escapes a letter), e.g. Spanish "j \d\e F \d\e Y" for "2 de abril de 2014".
+    month_year, day_month, day_month_year = gettext("F Y"), gettext("j F"), gettext("j F Y")
     if precision == DatePrecision.MONTH:
         if end is None or (end.year, end.month) == (start.year, start.month):
-            return date_format(start, "F Y")
+            return date_format(start, month_year)
         if end.year == start.year:
-            return f"{date_format(start, 'F')}{EN_DASH}{date_format(end, 'F Y')}"
-        return f"{date_format(start, 'F Y')} {EN_DASH} {date_format(end, 'F Y')}"
+            return f"{date_format(start, 'F')}{EN_DASH}{date_format(end, month_year)}"
+        return f"{date_format(start, month_year)} {EN_DASH} {date_format(end, month_year)}"
 
     if end is None or end == start:
-        return date_format(start, "j F Y")
+        return date_format(start, day_month_year)
     if (end.year, end.month) == (start.year, start.month):
-        return f"{start.day}{EN_DASH}{date_format(end, 'j F Y')}"
+        return f"{start.day}{EN_DASH}{date_format(end, day_month_year)}"
     if end.year == start.year:
-        return f"{date_format(start, 'j F')} {EN_DASH} {date_format(end, 'j F Y')}"
-    return f"{date_format(start, 'j F Y')} {EN_DASH} {date_format(end, 'j F Y')}"
+        return f"{date_format(start, day_month)} {EN_DASH} {date_format(end, day_month_year)}"
+    return f"{date_format(start, day_month_year)} {EN_DASH} {date_format(end, day_month_year)}"

@@ -9,18 +9,19 @@ end of any version: its fields, its many-to-many links and every row of its inli
 
 import datetime
 import difflib
-import logging
 import uuid
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
+from rcp.events import log_event
 from rcp.history_records import changeset
 from rcp.models import (
     Chair,
@@ -35,13 +36,19 @@ from rcp.models import (
     Region,
 )
 
-logger = logging.getLogger("rcp.history")
-
 #: The parts of a profile, restored with it.
 PROFILE_PARTS = [Participation, ProcessOrganisation, ProcessFocusArea, Chair, Meeting]
 #: Fields a revert leaves as they are: publishing is a decision of its own, and the
 #: bookkeeping fields describe the record, not the profile.
-NOT_REVERTED = {"id", "status", "created_at", "updated_at", "version"}
+NOT_REVERTED = {
+    "id",
+    "status",
+    "created_at",
+    "updated_at",
+    "version",
+    "last_reviewed_on",
+    "last_reviewed_by",
+}
 M2M_FIELDS = {"regions", "associated_organisations"}
 HISTORY_TYPES = {"+": _("added"), "~": _("changed"), "-": _("removed")}
 
@@ -130,8 +137,17 @@ class RelatedObjects:
 
     def instance(self, record):
         """The recorded object, with the related objects it names attached."""
-        instance = record.instance
-        for model_field in record.instance_type._meta.concrete_fields:
+        model = record.instance_type
+        # Built from the record alone: simple-history's ``record.instance`` reads the fields
+        # it does not keep (``updated_at``, ``version``) from the live row, a query per record.
+        instance = model(
+            **{
+                f.attname: getattr(record, f.attname)
+                for f in model._meta.concrete_fields
+                if hasattr(record, f.attname)
+            }
+        )
+        for model_field in model._meta.concrete_fields:
             if model_field.many_to_one and model_field.name != "process":
                 related = self.get(model_field.related_model, getattr(record, model_field.attname))
                 if related is not None:
@@ -262,8 +278,21 @@ def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Pro
             .order_by("-history_date", "-history_id")
             .first()
         )
-        if snapshot is None:
+        if snapshot is None or snapshot.history_type == "-":
             raise LookupError(_("The profile did not exist at that time."))
+        taken = (
+            Process.objects.exclude(pk=process.pk)
+            .filter(Q(name=snapshot.name) | Q(slug=snapshot.slug))
+            .first()
+        )
+        if taken is not None:
+            raise LookupError(
+                _(
+                    "This version cannot be restored: the profile “%(other)s” now has its name "
+                    "or web address. Rename that profile first."
+                )
+                % {"other": taken}
+            )
         for model_field in Process._meta.concrete_fields:
             if model_field.name not in NOT_REVERTED:
                 setattr(process, model_field.attname, getattr(snapshot, model_field.attname))
@@ -275,7 +304,7 @@ def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Pro
         )
         for model in PROFILE_PARTS:
             restore_parts(model, process, to)
-    logger.info("profile reverted", extra={"profile": process.slug, "reverted_to": to.isoformat()})
+    log_event("revert", process=process.slug, user=user, reverted_to=to)
     return process
 
 
@@ -326,6 +355,15 @@ def recover_process(process_id: int, *, user=None) -> Process:
     )
     if deletion is None or Process.objects.filter(pk=process_id).exists():
         raise LookupError(_("There is no deleted profile to recover."))
+    taken = Process.objects.filter(name=deletion.name) | Process.objects.filter(slug=deletion.slug)
+    if taken.exists():
+        raise LookupError(
+            _(
+                "%(name)s cannot be recovered: the profile “%(other)s” now has its name or web "
+                "address. Rename that profile first."
+            )
+            % {"name": deletion.name, "other": taken.first()}
+        )
     with changeset():
         process = Process(
             **{
@@ -337,9 +375,15 @@ def recover_process(process_id: int, *, user=None) -> Process:
         process.status = PublicationStatus.DRAFT
         process._change_reason = _("Recovered after deletion")
         process.save(force_insert=True)
-        process.regions.set([row.region_id for row in deletion.regions.all()])
+        # auto_now_add stamped the recovery; the profile was created when it was.
+        Process.objects.filter(pk=process.pk).update(created_at=deletion.created_at)
+        process.created_at = deletion.created_at
+        # The deletion record has no links left (they are deleted before the profile): take
+        # them from the record before it.
+        links = deletion.prev_record or deletion
+        process.regions.set([row.region_id for row in links.regions.all()])
         process.associated_organisations.set(
-            [row.organisation_id for row in deletion.associated_organisations.all()]
+            [row.organisation_id for row in links.associated_organisations.all()]
         )
         # The parts were deleted just before or after the profile, in the same changeset.
         same_changeset = [
@@ -352,5 +396,5 @@ def recover_process(process_id: int, *, user=None) -> Process:
         moment = min([deletion.history_date, *same_changeset]) - datetime.timedelta(microseconds=1)
         for model in PROFILE_PARTS:
             restore_parts(model, process, moment)
-    logger.info("profile recovered", extra={"profile": process.slug})
+    log_event("recover", process=process.slug, user=user)
     return process

@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import slugify
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -179,6 +180,9 @@ class Organisation(models.Model):
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("rcp:organisation-detail", kwargs={"slug": self.slug})
+
     def natural_key(self):
         return (self.slug,)
 
@@ -239,6 +243,9 @@ class FocusArea(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)[:150]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("rcp:focus-area-detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -537,6 +544,33 @@ class Process(models.Model):
         return render_formatted_text(self.secretariat)
 
     @property
+    def summary(self) -> str:
+        """A sentence or two for search engines and link previews: the objectives' start."""
+        text = " ".join(strip_tags(self.objectives_html).split())
+        return Truncator(text).chars(160) if text else self.name
+
+    @property
+    def structured_data(self) -> dict:
+        """schema.org JSON-LD for the profile page."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": self.name,
+            "url": self.get_absolute_url(),
+            "description": self.summary,
+            "member": [
+                {"@type": "Country", "name": str(p.country.name)} for p in self.member_states
+            ],
+        }
+        if self.acronym:
+            data["alternateName"] = self.acronym
+        if self.established:
+            data["foundingDate"] = str(self.established)
+        if self.website:
+            data["sameAs"] = self.website
+        return data
+
+    @property
     def has_secretariat_section(self) -> bool:
         return (
             not self.has_official_secretariat
@@ -688,7 +722,25 @@ class ProfilePart(models.Model):
         return result
 
 
-class ParticipationManager(models.Manager):
+class ParticipationQuerySet(models.QuerySet):
+    def published(self):
+        """Participations in profiles the public may see."""
+        return self.filter(process__status=PublicationStatus.PUBLISHED)
+
+    def country_summaries(self):
+        """One row per country: how many processes it takes part in, and in how many as a
+        member. One query."""
+        return (
+            self.order_by()
+            .values("country")
+            .annotate(
+                processes=Count("process", distinct=True),
+                memberships=Count("pk", filter=Q(role=ParticipationRole.MEMBER)),
+            )
+        )
+
+
+class ParticipationManager(models.Manager.from_queryset(ParticipationQuerySet)):
     def get_by_natural_key(self, process_slug, country):
         return self.get(process__slug=process_slug, country=country)
 
@@ -1058,3 +1110,37 @@ class Meeting(DatedRecord):
     def place_display(self) -> str:
         country_name = self.country.name if self.country else ""
         return ", ".join(part for part in (self.city, country_name) if part)
+
+
+class LegacyImport(models.Model):
+    """One import of a legacy profile page into a profile, with its data-quality report, so
+    editors see on the profile what the page had wrong and what was left out."""
+
+    process = models.ForeignKey(
+        Process,
+        verbose_name=_("process"),
+        on_delete=models.CASCADE,
+        related_name="legacy_imports",
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_name = models.CharField(_("page"), max_length=255, blank=True)
+    source_url = models.CharField(_("page address"), max_length=500, blank=True)
+    created_profile = models.BooleanField(_("created the profile"), default=False)
+    summary = models.TextField(_("what was read"), blank=True)
+    report = models.JSONField(_("report"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("legacy page import")
+        verbose_name_plural = _("legacy page imports")
+
+    def __str__(self):
+        return f"{self.source_name or self.process} ({self.created_at:%Y-%m-%d %H:%M})"

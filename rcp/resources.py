@@ -9,6 +9,7 @@ names the row, the column and what would be right.
 import datetime
 import difflib
 import re
+import time
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -19,7 +20,9 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Error
 
 from rcp.countries import resolve_country, suggest_country
+from rcp.events import log_import
 from rcp.formats import ImportFileError, unescape_formula
+from rcp.history_records import changeset
 from rcp.models import (
     Activity,
     Chair,
@@ -366,7 +369,14 @@ class RcpResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         # One bad row and nothing from the file is written.
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, **kwargs)
+        rows, started = len(dataset), time.perf_counter()
+        try:
+            result = super().import_data(dataset, **kwargs)
+        except Exception:
+            log_import(self, None, seconds=time.perf_counter() - started, rows=rows, **kwargs)
+            raise
+        log_import(self, result, seconds=time.perf_counter() - started, rows=rows, **kwargs)
+        return result
 
     def get_export_headers(self, selected_fields=None):
         return [field.column_name for field in self.get_export_fields(selected_fields)]
@@ -471,6 +481,20 @@ class RcpResource(resources.ModelResource):
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def import_data_inner(self, *args, **kwargs):
+        # One import is one version of every profile it changes, also outside a request.
+        with changeset():
+            return super().import_data_inner(*args, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # History names the importing user, also outside a request (see import_data(user=...)).
+        if kwargs.get("user") is not None:
+            instance._history_user = kwargs["user"]
+
+    def before_delete_instance(self, instance, row, **kwargs):
+        if kwargs.get("user") is not None:
+            instance._history_user = kwargs["user"]
 
     def record_key(self, record) -> tuple:
         return tuple(

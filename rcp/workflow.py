@@ -5,15 +5,12 @@ groups) change whether the public sees a profile. The admin offers these actions
 them, and these functions refuse anyone else, whatever the request says.
 """
 
-import logging
-
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rcp.events import log_event
 from rcp.models import Process, PublicationStatus
-
-logger = logging.getLogger("rcp.workflow")
 
 PUBLISH_PERMISSION = "rcp.publish_process"
 
@@ -34,14 +31,14 @@ def set_status(process: Process, status: str, *, user) -> bool:
     process.status = status
     process._change_reason = _("Status: %(old)s → %(new)s") % {"old": previous, "new": status}
     process.save()
-    logger.info(
-        "profile status changed",
-        extra={
-            "profile": process.slug,
-            "from_status": previous,
-            "to_status": status,
-            "user": user.get_username(),
-        },
+    log_event(
+        {PublicationStatus.PUBLISHED: "publish", PublicationStatus.DRAFT: "unpublish"}.get(
+            status, "archive"
+        ),
+        process=process.slug,
+        user=user,
+        status_from=previous,
+        status_to=status,
     )
     return True
 

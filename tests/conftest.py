@@ -1,9 +1,11 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django_countries import countries
 
+from rcp.cache import invalidate_public_pages
 from rcp.models import Process, Region
 
 from .factories import OrganisationFactory, ParticipationFactory, ProcessFactory
@@ -12,6 +14,38 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 # Country codes in a stable order, for building large profiles.
 ALL_COUNTRY_CODES = [code for code, _name in countries]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static_files():
+    """Pages link static files by their hashed names, read from the manifest collectstatic
+    writes (`make test` runs it first); collect them here when a bare pytest run finds the
+    manifest missing or older than a static file."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    sources = [path for folder in settings.STATICFILES_DIRS for path in Path(folder).rglob("*")]
+    if not manifest.exists() or any(
+        path.stat().st_mtime > manifest.stat().st_mtime for path in sources if path.is_file()
+    ):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """The French and Spanish pages need the .mo files compiled from locale/*/*.po (`make test`
+    compiles them; the .mo files are not committed): compile the missing or outdated ones."""
+    from django.utils.translation import trans_real
+
+    call_command("compile_translations", verbosity=0)
+    # Catalogues read before compiling (if any) are read again.
+    trans_real._translations = {}
+    trans_real._default = None
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Pages cached by an earlier test show rows its rolled-back transaction removed without
+    a signal: every test starts with a new page-cache version (rcp/cache.py)."""
+    invalidate_public_pages()
 
 
 @pytest.fixture

@@ -137,5 +137,5 @@ def facts(page: Element) -> list[str]:
 
 
 def navigation_items(page: Element) -> list[str]:
-    nav = page.find("header").find("nav")
+    nav = page.find("header").find("nav", "site-nav")
     return items(nav.find("ul"))

@@ -1256,7 +1256,7 @@ def test_whole_site_exported_deleted_and_imported_back_renders_identical_pages(
         'Senior officials meeting, <time datetime="2016-06-01">June 2016</time>',
         "Founding meeting",
         "(incoming)",
-        'Côte d&#x27;Ivoire <span class="note">(since 2004)</span>',
+        'Côte d&#x27;Ivoire</a> <span class="note">(since 2004)</span>',
     ]:
         assert shown in rich_page
     assert "Last updated:" in rich_page

@@ -5,12 +5,15 @@ environment (see ``.env.example``); the defaults are safe for local use.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from rcp.countries import iom_country_name
+from tripoli import production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +31,16 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# Production is declared with DJANGO_ENV=production (tripoli/production.py): the app then
+# refuses to start without a real SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL, and
+# turns on HTTPS-only settings (end of this file). Without it the defaults suit local use.
+PRODUCTION = production.is_production(os.environ)
+if PRODUCTION and (missing := production.problems(os.environ)):
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production, but the environment is not ready for production:\n- "
+        + "\n- ".join(missing)
+    )
+
 # The fallback key only serves local use; `manage.py check --deploy` flags it.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-local-only-set-a-real-SECRET_KEY"
 
@@ -42,18 +55,28 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     # rcp before import_export, so that its `import` and `export` commands take precedence.
     "rcp",
     "django_countries",
     "import_export",
     "simple_history",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # Readers' public pages from the cache, with the headers stored with them (rcp/cache.py).
+    "rcp.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every response, static files included.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rcp.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language of the address (/fr/, /es/); in the admin, the editor's (rcp/languages.py).
+    "rcp.languages.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -61,7 +84,8 @@ MIDDLEWARE = [
     # History: who made each change, and one changeset per request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "rcp.history_records.ChangesetMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tripoli.urls"
@@ -76,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rcp.context_processors.site_links",
             ],
         },
     },
@@ -90,6 +115,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request within seconds (the 503 page).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -113,6 +143,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # `make setup` and `make test` run collectstatic; with DEBUG on, edits show without it.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Hashed names (site.3f2a….css, cached by browsers for a year) and gzip copies, made by
+# collectstatic. In DEBUG the plain names are used.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Country names as IOM writes them. django-countries' common names already give
 # "United Kingdom", "Tanzania" and "Democratic Republic of the Congo"; the others
@@ -129,12 +165,25 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing its client (rcp/redis_cache.py).
+            "BACKEND": "rcp.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # Keys of several sites (or test runs) sharing one Redis stay apart.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "rcp"),
+            # A Redis that does not answer slows a request by at most this much (seconds):
+            # pages are then rendered without the cache.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages are served from the cache and invalidated when any profile data changes
+# (rcp/cache.py). Seconds a page is kept at most; 0 turns the page cache off.
+RCP_PAGE_CACHE_SECONDS = int(os.environ.get("RCP_PAGE_CACHE_SECONDS", "3600"))
 
 # CSV and Excel import/export (django-import-export).
 # An upload waits for confirmation in the cache, not in a local temp file, so the
@@ -149,9 +198,80 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 RCP_IMPORT_MAX_BYTES = int(os.environ.get("RCP_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 RCP_IMPORT_MAX_ROWS = int(os.environ.get("RCP_IMPORT_MAX_ROWS", "20000"))
 
+# Structured logs: one JSON object per line (rcp/events.py); LOG_FORMAT=text for plain lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "rcp.events.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if os.environ.get("LOG_FORMAT", "json") == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Security -----------------------------------------------------------------------------------
+# On every response (tests/test_production.py checks them): Content-Security-Policy
+# (django-csp), X-Frame-Options, X-Content-Type-Options, Referrer-Policy and
+# Cross-Origin-Opener-Policy; in production also HSTS, HTTPS only and secure cookies.
+
+# The admin's address, e.g. ADMIN_URL=office/ to move it from /admin/.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+
+# Load balancers in front of the app servers that append the client's address to
+# X-Forwarded-For and set X-Forwarded-Proto (set it to 1 behind one load balancer that
+# terminates HTTPS). 0: the app is reached directly and trusts no such header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The strictest policy the pages and the admin work with: nothing inline, nothing from
+# elsewhere. (django-import-export's export page loses two cosmetic inline styles.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "upgrade-insecure-requests": PRODUCTION,
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
+# HTTPS everywhere in production; /healthz stays reachable over plain HTTP for the load balancer.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+
+# Password guessing on the admin (django-axes, rcp/security.py): after AXES_FAILURE_LIMIT
+# failures for one user name from one address, that pair is locked out for
+# AXES_COOLOFF_MINUTES. Attempts are kept in the database, so every app server agrees.
+AUTHENTICATION_BACKENDS = [
+    "rcp.security.WebLoginAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "rcp.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "rcp.security.lockout_response"
+AXES_VERBOSE = False  # no banner on every start; failures and lockouts are still logged

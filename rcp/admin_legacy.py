@@ -1,0 +1,278 @@
+"""The legacy page import in the admin: upload, preview, confirm; and the reports on the profile.
+
+An editor uploads a saved page (or pastes its text), sees the profile the importer read and
+its data-quality report, and confirms. Between the two steps the page waits in Django's cache
+(Redis in production), not in a local file, so the confirmation may reach another app server.
+Each import's report stays on the profile's change page (:class:`LegacyImportInline`).
+"""
+
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from rcp.formats import ImportFileError, check_file_size
+from rcp.legacy.extract import decode
+from rcp.legacy.parser import parse_page
+from rcp.legacy.report import Report
+from rcp.legacy.service import ImportRefused, find_existing, import_profile
+from rcp.models import LegacyImport
+from rcp.workflow import can_publish
+
+CACHE_PREFIX = "rcp-legacy-page:"
+CACHE_SECONDS = 60 * 60
+
+
+class LegacyPageForm(forms.Form):
+    page_file = forms.FileField(
+        label=_("Saved page"),
+        required=False,
+        help_text=_("The page saved from the browser: as text (.txt) or as a web page (.html)."),
+    )
+    page_text = forms.CharField(
+        label=_("…or the page's text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text=_("Select all on the page, copy, and paste here."),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("The process's name, if the page has no title. E.g. “Tripoli Process”."),
+    )
+
+    def clean_page_file(self):
+        upload = self.cleaned_data.get("page_file")
+        if upload:
+            try:
+                check_file_size(upload.size)
+            except ImportFileError as error:
+                raise forms.ValidationError(str(error)) from error
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("page_file"), (cleaned.get("page_text") or "").strip()
+        if not upload and not text and not self.errors:
+            raise forms.ValidationError(gettext("Choose a saved page, or paste the page's text."))
+        if upload:
+            cleaned["page"] = decode(upload.read())
+            cleaned["source_name"] = upload.name
+        else:
+            try:
+                check_file_size(len(text.encode("utf-8")))
+            except ImportFileError as error:
+                raise forms.ValidationError(str(error)) from error
+            cleaned["page"] = text
+            cleaned["source_name"] = gettext("pasted text")
+        return cleaned
+
+
+class LegacyConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    accept_suggestions = forms.BooleanField(
+        label=_("Use the suggested countries for the names that are not countries"),
+        required=False,
+    )
+    publish = forms.BooleanField(label=_("Publish the profile"), required=False)
+
+
+class LegacyImportInline(admin.StackedInline):
+    """Each import of a legacy page into this profile, with its report: read only."""
+
+    model = LegacyImport
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["created_at", "user", "source_name", "summary", "report_display"]
+    readonly_fields = fields
+    verbose_name = _("legacy page import")
+    verbose_name_plural = _("Legacy page imports (what the imported page had wrong)")
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("rcp.view_process") or request.user.has_perm(
+            "rcp.change_process"
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("report"))
+    def report_display(self, record):
+        report = Report.from_json(record.report)
+        if not report.findings:
+            return gettext("Nothing to report.")
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong></p><ul>{}</ul>",
+            (
+                (
+                    heading,
+                    format_html_join(
+                        "",
+                        "<li>{}{}</li>",
+                        (
+                            (
+                                str(finding),
+                                format_html("<br><q>{}</q>", finding.quote)
+                                if finding.quote and finding.quote not in finding.message
+                                else "",
+                            )
+                            for finding in findings
+                        ),
+                    ),
+                )
+                for heading, findings in report.grouped()
+            ),
+        )
+
+
+class LegacyImportAdminMixin:
+    """Adds "Import a legacy page" to the profile admin (see the module docstring)."""
+
+    legacy_upload_template = "admin/rcp/process/legacy_import.html"
+    legacy_preview_template = "admin/rcp/process/legacy_preview.html"
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "import-legacy-page/",
+                self.admin_site.admin_view(self.legacy_upload_view),
+                name=f"{prefix}_import_legacy",
+            ),
+            path(
+                "import-legacy-page/confirm/",
+                self.admin_site.admin_view(self.legacy_confirm_view),
+                name=f"{prefix}_import_legacy_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_legacy_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def _legacy_context(self, request, **extra):
+        request.current_app = self.admin_site.name
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Import a legacy profile page"),
+            "can_publish": can_publish(request.user),
+            "max_bytes": settings.RCP_IMPORT_MAX_BYTES,
+            **extra,
+        }
+
+    def legacy_upload_view(self, request):
+        if not self.has_legacy_import_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = LegacyPageForm(request.POST, request.FILES)
+            if form.is_valid():
+                token = secrets.token_urlsafe(24)
+                waiting = {
+                    "user": request.user.pk,
+                    "page": form.cleaned_data["page"],
+                    "name": form.cleaned_data["name"],
+                    "source_name": form.cleaned_data["source_name"],
+                }
+                cache.set(CACHE_PREFIX + token, waiting, CACHE_SECONDS)
+                return self._legacy_preview(
+                    request, waiting, LegacyConfirmForm(initial={"token": token})
+                )
+        else:
+            form = LegacyPageForm()
+        return TemplateResponse(
+            request, self.legacy_upload_template, self._legacy_context(request, form=form)
+        )
+
+    def _legacy_preview(self, request, waiting, confirm_form, problems=()):
+        parsed, report = parse_page(waiting["page"], name=waiting["name"] or None)
+        try:
+            existing = find_existing(parsed) if parsed.name else None
+            ambiguous = []
+        except ImportRefused as refused:
+            existing, ambiguous = None, refused.problems
+        context = self._legacy_context(
+            request,
+            parsed=parsed,
+            report=report,
+            existing=existing,
+            source_name=waiting["source_name"],
+            confirm_form=confirm_form,
+            has_suggestions=any(f.suggestion for f in report.of_kind("unknown_name")),
+            has_unknown_names=bool(report.of_kind("unknown_name")),
+            errors=[*ambiguous, *problems],
+            stopping=report.blocking(accept_suggestions=True),
+        )
+        return TemplateResponse(request, self.legacy_preview_template, context)
+
+    def legacy_confirm_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_legacy_import_permission(request):
+            raise PermissionDenied
+        form = LegacyConfirmForm(request.POST)
+        waiting = None
+        if form.is_valid():
+            waiting = cache.get(CACHE_PREFIX + form.cleaned_data["token"])
+        if not waiting or waiting.get("user") != request.user.pk:
+            messages.error(
+                request,
+                gettext(
+                    "The uploaded page is no longer waiting for confirmation (it is kept for an "
+                    "hour). Upload it again."
+                ),
+            )
+            return HttpResponseRedirect(reverse("admin:rcp_process_import_legacy"))
+        publish = form.cleaned_data["publish"]
+        if publish and not can_publish(request.user):
+            raise PermissionDenied
+        parsed, report = parse_page(waiting["page"], name=waiting["name"] or None)
+        try:
+            existing = find_existing(parsed) if parsed.name else None
+        except ImportRefused:
+            existing = None
+        if existing is None and not self.has_add_permission(request):
+            raise PermissionDenied
+        if existing is not None and not self.has_change_permission(request, existing):
+            raise PermissionDenied
+        try:
+            outcome = import_profile(
+                parsed,
+                report,
+                user=request.user,
+                publish=publish,
+                accept_suggestions=form.cleaned_data["accept_suggestions"],
+                source_name=waiting["source_name"],
+            )
+        except ImportRefused as refused:
+            return self._legacy_preview(request, waiting, form, problems=refused.problems)
+        cache.delete(CACHE_PREFIX + form.cleaned_data["token"])
+        messages.success(
+            request,
+            outcome.describe()
+            + " "
+            + gettext("Its report is at the bottom of this page, under “Legacy page imports”."),
+        )
+        return HttpResponseRedirect(reverse("admin:rcp_process_change", args=[outcome.process.pk]))

@@ -1,0 +1,122 @@
+"""The data-quality report of one legacy page: what in the page is wrong or was left out.
+
+A :class:`Report` is a list of :class:`Finding` objects, each of one kind below. It is printed
+by the command, shown in the admin's preview and stored with the profile (``LegacyImport``),
+so it is plain data: it goes to JSON and comes back unchanged.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+DUPLICATE = "duplicate"
+UNKNOWN_NAME = "unknown_name"
+COUNT = "count"
+MARKER = "marker"
+CEASED = "ceased"
+UNPLACED = "unplaced"
+CUT_OFF = "cut_off"
+NOT_IMPORTED = "not_imported"
+ERROR = "error"
+NAME = "name"
+
+#: The kinds of finding, in the order the report lists them, with their headings.
+KINDS = {
+    ERROR: _("Problems that stop the import"),
+    NAME: _("The profile's name"),
+    UNKNOWN_NAME: _("Names that are not countries"),
+    DUPLICATE: _("Duplicates merged"),
+    COUNT: _("Counts that disagree with the lists"),
+    MARKER: _("Editorial markers removed"),
+    CEASED: _("Organisations that no longer exist"),
+    CUT_OFF: _("The page is cut off"),
+    NOT_IMPORTED: _("Read but not imported"),
+    UNPLACED: _("Lines not placed"),
+}
+
+
+@dataclass
+class Finding:
+    """One thing an editor should know about the page."""
+
+    kind: str
+    message: str
+    section: str = ""
+    quote: str = ""
+    suggestion: str = ""
+    #: Stops the import: an unknown name (until the editor accepts the suggestions) or an error.
+    blocking: bool = False
+    accepted: bool = False
+
+    def __str__(self):
+        text = f"{self.section}: {self.message}" if self.section else self.message
+        if self.accepted:
+            text += " " + str(_("(suggestion accepted)"))
+        return text
+
+    @property
+    def heading(self) -> str:
+        return str(KINDS.get(self.kind, self.kind))
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, kind: str, message: str, **kwargs) -> Finding:
+        finding = Finding(kind=kind, message=str(message), **kwargs)
+        self.findings.append(finding)
+        return finding
+
+    def sort(self) -> None:
+        """Put the findings in the order of ``KINDS`` (page order within a kind)."""
+        order = list(KINDS)
+        self.findings.sort(key=lambda f: order.index(f.kind) if f.kind in order else len(order))
+
+    def of_kind(self, kind: str) -> list[Finding]:
+        return [finding for finding in self.findings if finding.kind == kind]
+
+    def blocking(self, *, accept_suggestions: bool = False) -> list[Finding]:
+        """What stops the import: errors always; unknown names unless suggestions are accepted."""
+        return [
+            finding
+            for finding in self.findings
+            if finding.blocking and (finding.kind != UNKNOWN_NAME or not accept_suggestions)
+        ]
+
+    def grouped(self) -> list[tuple[str, list[Finding]]]:
+        """(heading, findings) in the order of ``KINDS``, for templates and printing."""
+        return [
+            (str(heading), found)
+            for kind, heading in KINDS.items()
+            if (found := self.of_kind(kind))
+        ]
+
+    def lines(self) -> list[str]:
+        """The report as text, one line per finding, quotes included."""
+        if not self.findings:
+            return [str(_("Nothing to report."))]
+        output = []
+        for heading, findings in self.grouped():
+            output.append(f"{heading} ({len(findings)}):")
+            for finding in findings:
+                output.append(f"  - {finding}")
+                if finding.quote and finding.quote not in finding.message:
+                    output.append(f"      “{finding.quote}”")
+        return output
+
+    def to_json(self) -> list[dict]:
+        return [asdict(finding) for finding in self.findings]
+
+    @classmethod
+    def from_json(cls, data) -> "Report":
+        known = set(Finding.__dataclass_fields__)
+        return cls(
+            findings=[
+                Finding(**{key: value for key, value in item.items() if key in known})
+                for item in data or []
+            ]
+        )
+
+    def __len__(self):
+        return len(self.findings)

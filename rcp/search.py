@@ -1,0 +1,173 @@
+"""Search across published profiles: names, acronyms, objectives, countries and organisations.
+
+Text is searched with PostgreSQL's full-text search (ranked with ``SearchRank``) where the
+database is PostgreSQL, and with a plain case-insensitive match elsewhere (SQLite, locally).
+Countries are matched by their names in every language the site speaks, so "Maroc",
+"Marruecos" and "Morocco" find the same processes; organisations by name or acronym. Each
+kind of match adds to a process's score, and results come best first.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.utils import translation
+from django_countries import countries
+from django_countries.fields import Country
+
+from rcp.countries import normalise_country_text
+from rcp.models import (
+    Organisation,
+    Participation,
+    ParticipationRole,
+    Process,
+    reading_order_key,
+)
+
+# How much each kind of match counts towards a result's rank.
+NAME_WEIGHT = 3.0
+COUNTRY_WEIGHT = 2.0
+ORGANISATION_WEIGHT = 1.5
+TEXT_WEIGHT = 1.0
+MIN_QUERY_LENGTH = 2
+
+
+@dataclass
+class SearchResult:
+    process: Process
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+
+def matching_country_codes(query: str) -> set[str]:
+    """Countries whose name, in any of the site's languages, contains the query."""
+    wanted = normalise_country_text(query)
+    if len(wanted) < MIN_QUERY_LENGTH:
+        return set()
+    codes = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for country in countries:
+                name = normalise_country_text(country.name)
+                if name == wanted or (len(wanted) >= 3 and wanted in name):
+                    codes.add(country.code)
+    return codes
+
+
+def matching_countries(query: str) -> list:
+    """The countries the query names that take part in a published process, whose pages a
+    search offers beside the processes. One query, none when no country matches."""
+    codes = matching_country_codes(" ".join(str(query or "").split()))
+    if not codes:
+        return []
+    taking_part = set(
+        Participation.objects.published()
+        .filter(country__in=codes)
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return sorted(
+        (Country(code=code) for code in taking_part),
+        key=lambda country: reading_order_key(country.name),
+    )
+
+
+def text_matches(query: str) -> dict[int, float]:
+    """Process ids whose name, acronym or objectives match, with a rank."""
+    published = Process.objects.published()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("name", weight="A", config="simple")
+            + SearchVector("acronym", weight="A", config="simple")
+            + SearchVector("objectives", weight="C", config="english")
+        )
+        search_query = SearchQuery(query, search_type="websearch", config="english") | (
+            SearchQuery(query, search_type="websearch", config="simple")
+        )
+        # Matching (every word, as websearch reads the query), then ranked: a rank above
+        # zero alone would also keep processes matching only some of the words.
+        ranked = (
+            published.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(document=search_query)
+            .values_list("pk", "rank")
+        )
+        name_hits = set(
+            published.filter(Q(name__icontains=query) | Q(acronym__iexact=query)).values_list(
+                "pk", flat=True
+            )
+        )
+        scores = {pk: TEXT_WEIGHT * (1 + float(rank)) for pk, rank in ranked}
+        for pk in name_hits:
+            scores[pk] = scores.get(pk, 0.0) + NAME_WEIGHT
+        return scores
+    scores: dict[int, float] = {}
+    for pk in published.filter(Q(name__icontains=query) | Q(acronym__iexact=query)).values_list(
+        "pk", flat=True
+    ):
+        scores[pk] = scores.get(pk, 0.0) + NAME_WEIGHT
+    words = [word for word in query.split() if len(word) >= MIN_QUERY_LENGTH]
+    if words:
+        condition = Q()
+        for word in words:
+            condition &= Q(objectives__icontains=word)
+        for pk in published.filter(condition).values_list("pk", flat=True):
+            scores[pk] = scores.get(pk, 0.0) + TEXT_WEIGHT
+    return scores
+
+
+def search_processes(query: str) -> list[SearchResult]:
+    """Published processes matching ``query``, best first. A constant number of queries."""
+    query = " ".join(str(query or "").split())
+    if len(query) < MIN_QUERY_LENGTH:
+        return []
+    scores = text_matches(query)
+    reasons: dict[int, list[str]] = {pk: ["text"] for pk in scores}
+
+    codes = matching_country_codes(query)
+    if codes:
+        # A country match counts once per process (its best role), however many of the
+        # process's countries match ("Guinea" names four), so it never outweighs a name.
+        country_scores: dict[int, float] = {}
+        for process_id, role in Participation.objects.filter(
+            country__in=codes, process__status="published"
+        ).values_list("process_id", "role"):
+            weight = COUNTRY_WEIGHT if role == ParticipationRole.MEMBER else COUNTRY_WEIGHT / 2
+            country_scores[process_id] = max(weight, country_scores.get(process_id, 0.0))
+        for process_id, weight in country_scores.items():
+            scores[process_id] = scores.get(process_id, 0.0) + weight
+            reasons.setdefault(process_id, []).append("country")
+
+    organisation_ids = list(
+        Organisation.objects.filter(
+            Q(name__icontains=query) | Q(acronym__iexact=query) | Q(english_name__icontains=query)
+        ).values_list("pk", flat=True)
+    )
+    if organisation_ids:
+        linked = Process.objects.published().filter(
+            Q(organisation_roles__organisation__in=organisation_ids)
+            | Q(associated_organisations__in=organisation_ids)
+            | Q(secretariat_organisation__in=organisation_ids)
+        )
+        # Once per process: the joins give a row per combination of its organisations.
+        for process_id in linked.values_list("pk", flat=True).distinct():
+            scores[process_id] = scores.get(process_id, 0.0) + ORGANISATION_WEIGHT
+            reasons.setdefault(process_id, []).append("organisation")
+
+    if not scores:
+        return []
+    processes = (
+        Process.objects.published()
+        .with_member_counts()
+        .prefetch_related("regions", "associated_organisations")
+        .in_bulk(list(scores))
+    )
+    results = [
+        SearchResult(process=processes[pk], score=score, reasons=sorted(set(reasons[pk])))
+        for pk, score in scores.items()
+        if pk in processes
+    ]
+    results.sort(key=lambda result: (-result.score, result.process.name))
+    return results

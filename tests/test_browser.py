@@ -1,0 +1,417 @@
+"""The public site in a real browser: Debian's chromium, driven by Playwright, against
+pytest-django's live server.
+
+- axe-core (bundled with axe-playwright-python, so it works offline) finds no accessibility
+  violation on any page type, in English, French and Spanish;
+- the site works with the keyboard alone: the skip link, the search form, the language switcher;
+- a profile fits a 320 px wide screen without horizontal scrolling;
+- no request leaves the site (fonts, styles and icons are served by the app);
+- a reader's journey from a search to a profile in French, and an editor's from the admin's
+  log-in form to the public page.
+
+Browsers cannot be downloaded here, so Playwright drives the system's chromium
+(``make browser-deps`` installs it); without it these tests fail, they never skip.
+"""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.cache import cache
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
+
+from .factories import ParticipationFactory, ProcessFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TIMEOUT_MS = 15_000
+
+# The live server's requests run in their own transactions; serialized_rollback brings back
+# what the migrations created (the editorial roles) for each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+# A page of each type (the bundled Tripoli Process, and a second process Morocco observes).
+PAGE_TYPES = {
+    "index": "/",
+    "profile": "/processes/tripoli-process/",
+    "country list": "/countries/",
+    "country": "/countries/ma/",
+    "theme": "/focus/irregular-migration/",
+    "organisation": "/organisations/ecowas/",
+    "search": "/search/?q=Morocco",
+    "open data": "/data/",
+    "not found": "/processes/no-such-process/",
+}
+LANGUAGES = {"en": "", "fr": "/fr", "es": "/es"}
+
+EDITOR, PASSWORD = "editor", "a long passphrase 42"
+
+
+# --- The browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Missing, it fails every browser test (never skips them)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
+            "(`make browser-deps`, or `apt-get install -y chromium`)."
+        )
+    return str(CHROMIUM)
+
+
+@pytest.fixture
+def browser(chromium, live_server, site):
+    """A chromium for one test, started once the test's data is in the database.
+
+    Playwright's synchronous API keeps an event loop running on this thread while it is open.
+    Django then counts the thread as asynchronous: it refuses queries from it and would give it
+    a connection of its own, without the state pytest-django's transactional tests keep on the
+    test thread's connection (``serialized_rollback``). So every row a test needs is created
+    before the browser starts (the ``site`` fixture) and the browser is closed before the test's
+    data is flushed; while it runs, only the live server (on its own threads) reads the
+    database. A query from a test in that time raises SynchronousOnlyOperation.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        # pytest-django's live server would serve static files through the staticfiles
+        # finders, which know the source names only; pages link the hashed names that
+        # collectstatic writes. Let WhiteNoise serve them, as it does in production.
+        patch.setattr(StaticFilesHandler, "_should_handle", lambda self, path: False)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+# Reports each load the Content-Security-Policy refuses (it allows the site itself only): such a
+# load never becomes a request, yet a page that tried to fetch a font from elsewhere must fail.
+REPORT_BLOCKED_LOADS = """
+document.addEventListener('securitypolicyviolation', (event) => {
+    window.reportBlockedLoad(event.effectiveDirective + ' ' + event.blockedURI);
+});
+"""
+
+
+class Session:
+    """A browser context (cookies, viewport) with every request it made, every load the
+    Content-Security-Policy refused and every response that was an error."""
+
+    def __init__(self, browser, base_url: str, **options):
+        self.base_url = base_url
+        self.context = browser.new_context(base_url=base_url, **options)
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.failures: list[tuple[int, str]] = []
+        self.context.on("request", self._record_request)
+        self.context.on("response", self._record_response)
+        self.context.expose_function("reportBlockedLoad", self._record_blocked_load)
+        self.context.add_init_script(REPORT_BLOCKED_LOADS)
+        self.page = self.context.new_page()
+
+    def _record_request(self, request):
+        self.requests.append(request.url)
+
+    def _record_blocked_load(self, description: str):
+        self.blocked.append(description)
+
+    def _record_response(self, response):
+        if response.status >= 400:
+            self.failures.append((response.status, response.url))
+
+    def offsite_requests(self) -> list[str]:
+        """Requests to another origin than the live server's, and loads the browser refused."""
+        origin = urlsplit(self.base_url)
+        offsite = [
+            url
+            for url in self.requests
+            if (urlsplit(url).scheme, urlsplit(url).netloc) != (origin.scheme, origin.netloc)
+        ]
+        return offsite + self.blocked
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def open_session(browser, live_server):
+    sessions = []
+
+    def start(**options) -> Session:
+        session = Session(browser, live_server.url, **options)
+        sessions.append(session)
+        return session
+
+    yield start
+    for session in sessions:
+        offsite = session.offsite_requests()
+        session.close()
+        assert not offsite, f"requests left the site: {offsite}"
+
+
+@pytest.fixture
+def reader(open_session) -> Session:
+    return open_session()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The local-memory cache is shared with the live server: start every test without pages
+    or log-in attempts cached by another."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def site(tripoli):
+    """The bundled Tripoli Process (with a long country name among its members), a second
+    process Morocco observes, and an editor's account."""
+    ParticipationFactory(process=tripoli, country="GS")  # South Georgia and the South Sandw...
+    other = ProcessFactory(name="Rabat Process", slug="rabat-process", kind="interregional")
+    ParticipationFactory(process=other, country="MA", role="observer", group="Neighbours")
+    ParticipationFactory(process=other, country="SN")
+    editor = get_user_model().objects.create_user(EDITOR, password=PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return tripoli
+
+
+def visit(session: Session, path: str, status: int = 200):
+    response = session.page.goto(path)
+    assert response.status == status, f"{path}: {response.status}"
+    return response
+
+
+# --- Accessibility ------------------------------------------------------------------------------
+
+
+def axe_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+    ]
+
+
+def status_of(page_type: str) -> int:
+    return 404 if page_type == "not found" else 200
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_no_violation_on_any_page_type(reader, language):
+    found = {}
+    for page_type, path in PAGE_TYPES.items():
+        visit(reader, LANGUAGES[language] + path, status=status_of(page_type))
+        assert reader.page.locator("html").get_attribute("lang") == language
+        if violations := axe_violations(reader.page):
+            found[page_type] = violations
+
+    assert found == {}
+    # Every page was judged with its styles: nothing it linked failed to load.
+    assert [url for _status, url in reader.failures if "/no-such-process/" not in url] == []
+
+
+def test_axe_checks_the_styled_page(reader):
+    """axe judges contrast from the computed styles: the site's stylesheet must have loaded."""
+    visit(reader, "/")
+
+    color = reader.page.evaluate("getComputedStyle(document.querySelector('h1')).color")
+    assert color == "rgb(0, 51, 160)"  # IOM blue, from site.css
+
+
+def test_axe_reports_a_violation_it_is_shown(reader):
+    """The check above can fail: a link with no name is reported."""
+    visit(reader, "/")
+    reader.page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<a href=\"/\"></a>')"
+    )
+
+    assert any(v.startswith("link-name") for v in axe_violations(reader.page))
+
+
+# --- Keyboard -----------------------------------------------------------------------------------
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const element = document.activeElement;
+            const box = element.getBoundingClientRect();
+            return {tag: element.tagName.toLowerCase(), id: element.id,
+                    text: element.innerText || element.value || '', name: element.name || '',
+                    hreflang: element.getAttribute('hreflang') || '',
+                    visible: box.width > 0 && box.height > 0 && box.left >= 0 && box.top >= 0};
+        }"""
+    )
+
+
+def tab_until(page, condition, limit: int = 40) -> dict:
+    """Press Tab until the focused element satisfies ``condition``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if condition(element):
+            return element
+    raise AssertionError(f"not reached with {limit} presses of Tab")
+
+
+def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(reader):
+    visit(reader, "/processes/tripoli-process/")
+
+    reader.page.keyboard.press("Tab")
+    first = focused(reader.page)
+    reader.page.keyboard.press("Enter")
+
+    assert first["text"] == "Skip to main content"
+    assert first["visible"]  # shown when focused
+    assert focused(reader.page)["id"] == "main"
+    assert reader.page.url.endswith("#main")
+    # The next Tab goes on from the content, not from the header.
+    reader.page.keyboard.press("Tab")
+    assert reader.page.evaluate("document.querySelector('main').contains(document.activeElement)")
+
+
+def test_the_search_form_works_with_the_keyboard(reader):
+    visit(reader, "/")
+
+    field = tab_until(reader.page, lambda element: element["name"] == "q")
+    reader.page.keyboard.type("Morocco")
+    reader.page.keyboard.press("Enter")
+    reader.page.wait_for_url(re.compile(r"/search/\?q=Morocco$"))
+
+    assert field["visible"]
+    expect(reader.page.locator("main h2 a").first).to_have_text("Tripoli Process")
+
+
+def test_the_language_switcher_works_with_the_keyboard(reader):
+    visit(reader, "/processes/tripoli-process/")
+
+    link = tab_until(reader.page, lambda element: element["hreflang"] == "fr")
+    reader.page.keyboard.press("Enter")
+    reader.page.wait_for_url(re.compile(r"/fr/processes/tripoli-process/$"))
+
+    assert link["text"] == "Français" and link["visible"]
+    assert reader.page.locator("html").get_attribute("lang") == "fr"
+    expect(reader.page.locator("main")).to_contain_text("Maroc")
+
+
+# --- Small screens ------------------------------------------------------------------------------
+
+
+def test_no_horizontal_scrolling_at_320_px(open_session):
+    narrow = open_session(viewport={"width": 320, "height": 640})
+    widths = {}
+    for page_type, path in PAGE_TYPES.items():
+        visit(narrow, path, status=status_of(page_type))
+        assert narrow.page.evaluate("window.innerWidth") == 320
+        widths[page_type] = narrow.page.evaluate("document.documentElement.scrollWidth")
+
+    assert {page_type: width for page_type, width in widths.items() if width > 320} == {}
+    assert widths["profile"] == 320  # the profile itself, with its long country names
+
+
+# --- Nothing from elsewhere ---------------------------------------------------------------------
+
+
+def test_no_request_leaves_the_site(reader):
+    for path in PAGE_TYPES.values():
+        reader.page.goto(path)
+
+    assert reader.offsite_requests() == []
+    stylesheets = [url for url in reader.requests if urlsplit(url).path.endswith(".css")]
+    assert stylesheets  # the recording works: the pages' own files were requested
+    assert all(url.startswith(reader.base_url) for url in stylesheets)
+
+
+def test_an_offsite_load_would_be_noticed(reader):
+    """The check above can fail: an image from elsewhere is refused, and reported."""
+    visit(reader, "/")
+    reader.page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML("
+        "'beforeend', '<img alt=\"\" src=\"https://fonts.example.net/x.png\">')"
+    )
+    reader.page.wait_for_timeout(300)
+
+    assert "img-src https://fonts.example.net/x.png" in reader.offsite_requests()
+    # Not a failure of the site:
+    reader.blocked.clear()
+    reader.requests.remove("https://fonts.example.net/x.png")
+
+
+# --- Journeys -----------------------------------------------------------------------------------
+
+
+def test_a_reader_searches_morocco_opens_the_country_follows_a_process_and_reads_french(
+    reader, site
+):
+    page = reader.page
+    visit(reader, "/")
+
+    page.get_by_role("searchbox", name="Search processes, countries and organisations").fill(
+        "Morocco"
+    )
+    page.get_by_role("search").get_by_role("button", name="Search").first.click()
+    page.wait_for_url(re.compile(r"/search/\?q=Morocco$"))
+    page.get_by_role("link", name="Morocco", exact=True).click()
+    page.wait_for_url(re.compile(r"/countries/ma/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Morocco")
+    expect(page.locator("main")).to_contain_text("Rabat Process: Observer (Neighbours)")
+    page.get_by_role("link", name="Tripoli Process").click()
+    page.wait_for_url(re.compile(r"/processes/tripoli-process/$"))
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url(re.compile(r"/fr/processes/tripoli-process/$"))
+
+    members = page.locator("section[aria-labelledby=members] ul.country-list").first
+    expect(members.get_by_role("link", name="Maroc", exact=True)).to_be_visible()
+    expect(members).not_to_contain_text("Morocco")
+
+
+def test_an_editor_adds_a_country_in_the_admin_and_readers_see_it(open_session, site):
+    """The editor (in the Editors role, made by the ``site`` fixture) logs in with the admin's
+    form, adds Japan in the participating countries of the change form, and saves."""
+    process_id = site.pk
+    reader = open_session()
+    visit(reader, "/processes/tripoli-process/")  # cached for readers now
+    expect(reader.page.locator("main")).not_to_contain_text("Japan")
+
+    editor = open_session()
+    page = editor.page
+    change_page = reverse("admin:rcp_process_change", args=[process_id])
+    visit(editor, change_page)  # redirected to the log-in form
+    page.get_by_label("Username").fill(EDITOR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
+    page.wait_for_url(re.compile(re.escape(change_page) + "$"))
+    inline = page.locator("#participations-group")
+    rows_before = inline.locator("tr.form-row.has_original").count()
+    inline.get_by_role("button", name=re.compile("Add another")).click()
+    new_row = inline.locator("tr.form-row.dynamic-participations").last
+    new_row.locator("select[name$='-country']").select_option("JP")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(re.compile(re.escape(reverse("admin:rcp_process_changelist")) + "$"))
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    assert rows_before == 83
+    visit(reader, "/processes/tripoli-process/")
+    members = reader.page.locator("section[aria-labelledby=members]")
+    expect(members.get_by_role("link", name="Japan", exact=True)).to_be_visible()
+    expect(members.locator(".profile__count")).to_contain_text("83 Members")
