@@ -75,7 +75,6 @@ class _FormReader(HTMLParser):
 
 def form_data(response, form_id: str = "process_form") -> dict:
     """The POST a browser would send for the rendered form, unchanged."""
-    assert response.status_code == 200, response.status_code
     reader = _FormReader(form_id)
     reader.feed(response.content.decode())
     assert reader.found, f"no form #{form_id} on the page"

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from .admin_forms import form_data
 from .pages import navigation_items, parse
 from .servers import (
     POSTGRES_URL,
@@ -30,7 +31,6 @@ from .servers import (
     require_postgres_and_redis,
     wait_until,
 )
-from .test_admin import form_data
 
 TRIPOLI = "/processes/tripoli-process/"
 EDITOR, PASSWORD = "editor", "a long passphrase 42"
