@@ -2,10 +2,13 @@
 
 Workers: WEB_CONCURRENCY, by default 2 x CPU cores + 1 (gunicorn's advice for sync workers,
 which suit a site whose pages come from the cache or from a few quick queries). Without
-REDIS_URL there is one worker: the page cache and pending imports then live in a worker's
-memory, so several workers would not see each other's changes. Every worker keeps its own
-database connections (CONN_MAX_AGE), so count workers x servers against PostgreSQL's
-max_connections.
+REDIS_URL there is one worker: the page cache then lives in the worker's memory, and several
+workers would each render and keep every page. Every worker keeps its own database connections
+(CONN_MAX_AGE), so count workers x servers against PostgreSQL's max_connections.
+
+Workers may be replaced at any time (`kill -HUP` for a deploy, max_requests below, a crash, the
+timeout): nothing a worker must remember lives only in its memory (the page cache's data
+version is in the database, see rcp/data_version.py), so none of that loses a change.
 """
 
 import multiprocessing

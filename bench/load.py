@@ -17,7 +17,14 @@ One line per figure:
   the uncached render's (goal ≤ 3);
 - queries for the profile page at 10, 100 and 1,000 countries (goal: the same number);
 - 50 concurrent clients for 20 s on the public pages and the stylesheet: errors (goal: none)
-  and the 99th percentile latency.
+  and the 99th percentile latency;
+- with PostgreSQL and Redis: a second server reaching Redis through a proxy that then hangs
+  (accepts connections, never answers): its profile page throughput ÷ the uncached render's
+  (goal ≥ 0.5: pages render at uncached speed instead of waiting for Redis; the issue measured
+  2,621 → 2.7 requests/s for the profile page when Redis hung; on a loaded 2-core machine the
+  ratio was 0.20 before the circuit breaker of rcp/redis_cache.py, 3.2 ÷ 16 requests/s, and 0.74
+  with it, 16.2 ÷ 22), and once the proxy answers again, the seconds until every worker serves
+  the page from the cache again (goal ≤ 6: REDIS_SKIP_SECONDS, 5, and a request; 1.5 s).
 
 Throughputs are medians of three rounds, each measuring the four pages in turn (wrk, 8
 connections, 3 s), so that other load on the machine weighs on every figure alike. Bounded in
@@ -123,7 +130,7 @@ class Setup:
             import redis
 
             client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
-            keys = list(client.scan_iter(match=f"{self.prefix}:*", count=1000))
+            keys = list(client.scan_iter(match=f"{self.prefix}*", count=1000))
             if keys:
                 client.delete(*keys)
             from django.db import connections
@@ -140,15 +147,15 @@ def load_data() -> dict[int, str]:
 
     from rcp.cache import invalidate_public_pages
     from rcp.models import Participation, Process
+    from rcp.workflow import COMMAND_LINE, set_status
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_bundled_profiles", verbosity=0, stdout=io.StringIO())
     urls = {}
     for size in SIZES:
-        process = Process.objects.create(
-            name=f"Bench Process {size}", slug=f"bench-{size}", status="published"
-        )
+        process = Process.objects.create(name=f"Bench Process {size}", slug=f"bench-{size}")
+        set_status(process, "published", actor=COMMAND_LINE)
         Participation.objects.bulk_create(
             Participation(process=process, country=code, group="AU")
             for code in settings.BENCH_COUNTRY_CODES[:size]
@@ -204,9 +211,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def get(self, path: str) -> tuple[int, bytes]:
+        return self.request(path)[:2]
+
+    def request(self, path: str) -> tuple[int, bytes, str | None]:
+        """Status, body and ``X-Page-Cache`` (``hit`` when the page came from the cache)."""
         request = urllib.request.Request(self.url(path), headers={"X-Forwarded-Proto": "https"})
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
+            return response.status, response.read(), response.headers.get("X-Page-Cache")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -303,6 +314,43 @@ def median_ratio(numerators: list[float], denominators: list[float]) -> float:
     return statistics.median(n / d for n, d in zip(numerators, denominators, strict=True))
 
 
+def redis_hung(setup: Setup, uncached_rps: float) -> None:
+    """The profile page on a server whose Redis hangs, then comes back (see the docstring)."""
+    from tests.servers import TcpProxy  # the proxy the outage tests cut and hang
+
+    target = urlsplit(REDIS_URL)
+    proxy = TcpProxy(target.hostname, target.port or 6379).start()
+    os.environ.update(
+        REDIS_URL=target._replace(netloc=f"127.0.0.1:{proxy.port}").geturl(),
+        CACHE_KEY_PREFIX=f"{setup.prefix}-proxied",
+    )
+    server = None
+    try:
+        server = Server(free_port(), setup.temp / "gunicorn-redis-proxied.log")
+        for _ in range(20):
+            assert server.get(TRIPOLI)[0] == 200
+        proxy.hang()
+        hung = wrk(server, [TRIPOLI], seconds=max(SECONDS, 5), clients=8)
+        p50 = hung["latency"].get(50)
+        print(
+            f"profile page with Redis hung ÷ uncached    {hung['rps'] / uncached_rps:6.2f}   "
+            f"(goal ≥ 0.5)   {hung['rps']:,.1f} ÷ {uncached_rps:,.0f} requests/s, "
+            f"p50 {'-' if p50 is None else f'{p50:,.1f}'} ms, {hung['errors']} errors"
+        )
+        proxy.resume()
+        back, hits = time.monotonic(), 0
+        while hits < 20 and time.monotonic() - back < 60:  # 20 hits in a row: every worker
+            hits = hits + 1 if server.request(TRIPOLI)[2] == "hit" else 0
+            time.sleep(0.02)
+        recovered = f"{time.monotonic() - back:.1f} s" if hits >= 20 else "not within 60 s"
+        print(f"Redis back: every worker serves from the cache again after {recovered} (goal ≤ 6)")
+    finally:
+        if server is not None:
+            server.stop()
+        proxy.stop()
+        os.environ.update(REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=setup.prefix)
+
+
 # --- The figures --------------------------------------------------------------------------------
 
 
@@ -364,6 +412,10 @@ def main() -> None:
             f"(p50 {run['latency'][50]:.1f} ms, {run['requests']:,} requests, "
             f"{run['rps']:,.0f}/s; public pages and the stylesheet)"
         )
+        if setup.production:
+            server.stop()
+            server = None
+            redis_hung(setup, medians["uncached"])
     finally:
         if server is not None:
             server.stop()

@@ -27,6 +27,7 @@ from django_countries import countries
 from import_export.admin import ImportExportActionModelAdmin
 from import_export.forms import ImportForm
 
+from rcp import uploads
 from rcp.admin_legacy import LegacyImportAdminMixin, LegacyImportInline
 from rcp.formats import FORMATS, ImportFileError, check_file_size
 from rcp.history import (
@@ -48,6 +49,7 @@ from rcp.models import (
     ProcessOrganisation,
     PublicationStatus,
     Region,
+    UploadPurpose,
 )
 from rcp.resources import (
     ChairResource,
@@ -61,7 +63,7 @@ from rcp.resources import (
     RegionResource,
 )
 from rcp.spreadsheets import describe_problems
-from rcp.workflow import can_publish, mark_reviewed, set_status
+from rcp.workflow import allows, authorise, can_publish, delete_profile, mark_reviewed, set_status
 
 
 class SpreadsheetImportForm(ImportForm):
@@ -76,13 +78,34 @@ class SpreadsheetImportForm(ImportForm):
         return import_file
 
 
+class PreviewedUpload:
+    """An upload being previewed, held in memory for that one request. (The library's temporary
+    storage keeps every upload before reading it: in the cache, for a day, even one it then
+    refuses.) It is kept, in the database, only once its preview offers a confirmation: see
+    ``SpreadsheetAdmin.get_confirm_form_initial``."""
+
+    name = ""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self) -> bytes:
+        return self.data
+
+
 class SpreadsheetAdmin(ImportExportActionModelAdmin):
     """CSV and XLSX import (with a preview before anything is written) and export (all rows,
     or the selected ones through the action), for staff holding the import or export
-    permission."""
+    permission.
+
+    An upload waiting for confirmation is kept in the database, as the uploader's, for an hour
+    at most (:mod:`rcp.uploads`): any app server can confirm it, a Redis outage cannot lose
+    it, and the confirmation (or its cancel) deletes it. What is imported is what was
+    previewed: the upload's format and resource are the ones recorded with it."""
 
     formats = FORMATS
     import_form_class = SpreadsheetImportForm
+    import_template_name = "admin/rcp/import.html"
     # Both buttons on the change list (the library's default for this class shows Import only).
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
@@ -97,13 +120,92 @@ class SpreadsheetAdmin(ImportExportActionModelAdmin):
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
+    def write_to_tmp_storage(self, import_file, input_format):
+        held = PreviewedUpload(b"".join(import_file.chunks()))
+        import_file.rcp_previewed = held
+        return held
+
+    def get_confirm_form_initial(self, request, import_form):
+        """Called once the preview found no problem: keep the upload for its confirmation."""
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            import_file = import_form.cleaned_data["import_file"]
+            upload = uploads.keep(
+                request.user,
+                UploadPurpose.SPREADSHEET,
+                import_file.rcp_previewed.data,
+                name=import_file.name,
+                details={
+                    "model": self.opts.label,
+                    "format": str(initial["format"]),
+                    "resource": str(initial["resource"]),
+                },
+            )
+            initial["import_file_name"] = upload.token
+        return initial
+
+    @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
-        """The confirm step. An upload the cache no longer holds (expired, evicted, or kept by
-        another server's local-memory cache) is reported instead of failing with a server error."""
+        """The confirm step, or its cancel. A confirmation that names no upload of this user
+        waiting for it (expired, confirmed already, another user's, a made-up token), or whose
+        format or resource is not the previewed one (a tampered form), is refused with a
+        message, never a server error."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        upload = uploads.waiting(
+            request.user, UploadPurpose.SPREADSHEET, request.POST.get("import_file_name")
+        )
+        if upload is not None and upload.details.get("model") != self.opts.label:
+            upload = None  # an upload for another list's import
+        if "cancel" in request.POST:
+            if upload is not None:
+                uploads.discard(upload.token)
+            messages.info(
+                request, gettext("Import cancelled: nothing was imported, and the file is deleted.")
+            )
+            return HttpResponseRedirect(self.import_url())
+        if upload is None:
+            return self.import_failed(
+                request,
+                [
+                    gettext(
+                        "The uploaded file is no longer waiting for confirmation. Upload it again."
+                    )
+                ],
+            )
+        confirm_form = self.create_confirm_form(request)
+        formats = self.get_import_formats()
+        recorded = (upload.details.get("format", ""), upload.details.get("resource", ""))
+        if (
+            not confirm_form.is_valid()
+            or (confirm_form.cleaned_data["format"], confirm_form.cleaned_data["resource"])
+            != recorded
+            or not recorded[0].isdigit()
+            or int(recorded[0]) >= len(formats)
+        ):
+            return self.import_failed(
+                request,
+                [
+                    gettext(
+                        "This confirmation does not match the file that was previewed (the "
+                        "page was changed or is out of date). Upload the file again."
+                    )
+                ],
+            )
         try:
-            return super().process_import(request, **kwargs)
+            dataset = formats[int(recorded[0])]().create_dataset(bytes(upload.data))
+            result = self.process_dataset(
+                dataset, confirm_form, request, file_name=upload.name, **kwargs
+            )
         except ImportFileError as error:
             return self.import_failed(request, [str(error)])
+        finally:
+            uploads.discard(upload.token)
+        return self.process_result(result, request)
+
+    def import_url(self) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_import")
 
     def process_result(self, result, request):
         """Rows that became invalid between the preview and the confirmation (another editor
@@ -117,8 +219,7 @@ class SpreadsheetAdmin(ImportExportActionModelAdmin):
         for problem in problems:
             messages.error(request, problem)
         messages.error(request, gettext("Nothing was imported."))
-        opts = self.model._meta
-        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return HttpResponseRedirect(self.import_url())
 
 
 class PrefetchedAutocompleteSelect(AutocompleteSelect):
@@ -501,23 +602,32 @@ class ProcessAdmin(LegacyImportAdminMixin, SpreadsheetAdmin):
         return readonly
 
     def has_delete_permission(self, request, obj=None):
-        """Deleting a public profile takes it off the site: that is a Publisher's decision."""
-        if obj is not None and obj.status != PublicationStatus.DRAFT:
-            if not self.has_publish_permission(request):
-                return False
+        """Deleting a public profile takes it off the site: that is a Publisher's decision
+        (the publishing gate's rule, so that the delete link is offered only where it works)."""
+        if obj is not None and not allows(obj, actor=request.user, delete=True):
+            return False
         return super().has_delete_permission(request, obj)
 
+    # Every save and deletion passes the publishing gate (rcp.workflow.authorise), which
+    # refuses a crafted request; the status field is read-only to Editors besides.
+
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data and not self.has_publish_permission(request):
-            raise PermissionDenied
-        if not change and not self.has_publish_permission(request):
-            obj.status = PublicationStatus.DRAFT
+        authorise(obj, actor=request.user)
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        delete_profile(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        """The bulk delete action: one profile at a time, each through the gate; all or none."""
+        with transaction.atomic():
+            for process in queryset:
+                delete_profile(process, actor=request.user)
 
     # Publishing and review --------------------------------------------------------------
 
     def _set_status(self, request, queryset, status):
-        changed = sum(set_status(p, status, user=request.user) for p in queryset)
+        changed = sum(set_status(p, status, actor=request.user) for p in queryset)
         label = PublicationStatus(status).label
         self.message_user(
             request,

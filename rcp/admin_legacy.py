@@ -1,17 +1,15 @@
 """The legacy page import in the admin: upload, preview, confirm; and the reports on the profile.
 
 An editor uploads a saved page (or pastes its text), sees the profile the importer read and
-its data-quality report, and confirms. Between the two steps the page waits in Django's cache
-(Redis in production), not in a local file, so the confirmation may reach another app server.
-Each import's report stays on the profile's change page (:class:`LegacyImportInline`).
+its data-quality report, and confirms or cancels. The page is read once: what was read waits
+for the confirmation in the database (:mod:`rcp.legacy.pending`), where any app server finds
+it, whether Redis is up or not, and the confirmation imports exactly what the preview showed.
+A page that cannot be imported as it is is not kept. Each import's report stays on the
+profile's change page (:class:`LegacyImportInline`).
 """
 
-import secrets
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -20,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rcp.formats import ImportFileError, check_file_size
+from rcp.legacy import limits, pending
 from rcp.legacy.extract import decode
 from rcp.legacy.parser import parse_page
 from rcp.legacy.report import Report
@@ -28,11 +26,12 @@ from rcp.legacy.service import ImportRefused, find_existing, import_profile
 from rcp.models import LegacyImport
 from rcp.workflow import can_publish
 
-CACHE_PREFIX = "rcp-legacy-page:"
-CACHE_SECONDS = 60 * 60
-
 
 class LegacyPageForm(forms.Form):
+    """A saved page or its pasted text, each refused over the size limit with the same
+    message (:mod:`rcp.legacy.limits`); ``oversized`` gives the sizes of what was too large
+    for Django to read (``request.oversized_fields``)."""
+
     page_file = forms.FileField(
         label=_("Saved page"),
         required=False,
@@ -51,14 +50,31 @@ class LegacyPageForm(forms.Form):
         help_text=_("The process's name, if the page has no title. E.g. “Tripoli Process”."),
     )
 
+    def __init__(self, *args, oversized=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.oversized = oversized or {}
+        limit = limits.max_bytes() / 1024 / 1024
+        self.fields["page_file"].help_text += " " + gettext("At most %(limit).1f MB.") % {
+            "limit": limit
+        }
+
+    def _check_size(self, name: str, size: int | None) -> None:
+        size = self.oversized.get(name, size)
+        if size is not None:
+            try:
+                limits.check_size(size)
+            except limits.PageTooLarge as error:
+                raise forms.ValidationError(str(error), code="too_large") from error
+
     def clean_page_file(self):
         upload = self.cleaned_data.get("page_file")
-        if upload:
-            try:
-                check_file_size(upload.size)
-            except ImportFileError as error:
-                raise forms.ValidationError(str(error)) from error
+        self._check_size("page_file", upload.size if upload else None)
         return upload
+
+    def clean_page_text(self):
+        text = self.cleaned_data.get("page_text") or ""
+        self._check_size("page_text", len(text.encode("utf-8")))
+        return text
 
     def clean(self):
         cleaned = super().clean()
@@ -69,10 +85,6 @@ class LegacyPageForm(forms.Form):
             cleaned["page"] = decode(upload.read())
             cleaned["source_name"] = upload.name
         else:
-            try:
-                check_file_size(len(text.encode("utf-8")))
-            except ImportFileError as error:
-                raise forms.ValidationError(str(error)) from error
             cleaned["page"] = text
             cleaned["source_name"] = gettext("pasted text")
         return cleaned
@@ -179,7 +191,6 @@ class LegacyImportAdminMixin:
             "opts": self.opts,
             "title": gettext("Import a legacy profile page"),
             "can_publish": can_publish(request.user),
-            "max_bytes": settings.RCP_IMPORT_MAX_BYTES,
             **extra,
         }
 
@@ -187,27 +198,41 @@ class LegacyImportAdminMixin:
         if not self.has_legacy_import_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            form = LegacyPageForm(request.POST, request.FILES)
+            form = LegacyPageForm(
+                request.POST,
+                request.FILES,
+                oversized=getattr(request, "oversized_fields", None),
+            )
             if form.is_valid():
-                token = secrets.token_urlsafe(24)
-                waiting = {
-                    "user": request.user.pk,
-                    "page": form.cleaned_data["page"],
-                    "name": form.cleaned_data["name"],
-                    "source_name": form.cleaned_data["source_name"],
-                }
-                cache.set(CACHE_PREFIX + token, waiting, CACHE_SECONDS)
-                return self._legacy_preview(
-                    request, waiting, LegacyConfirmForm(initial={"token": token})
-                )
+                try:
+                    parsed, report = parse_page(
+                        form.cleaned_data["page"], name=form.cleaned_data["name"] or None
+                    )
+                except limits.PageTooLarge as error:
+                    form.add_error(None, str(error))
+                else:
+                    source_name = form.cleaned_data["source_name"]
+                    token = ""
+                    if not report.blocking(accept_suggestions=True):
+                        token = pending.keep(
+                            request.user, parsed, report, source_name=source_name
+                        ).token
+                    return self._legacy_preview(
+                        request,
+                        parsed,
+                        report,
+                        source_name,
+                        LegacyConfirmForm(initial={"token": token}),
+                    )
         else:
             form = LegacyPageForm()
         return TemplateResponse(
             request, self.legacy_upload_template, self._legacy_context(request, form=form)
         )
 
-    def _legacy_preview(self, request, waiting, confirm_form, problems=()):
-        parsed, report = parse_page(waiting["page"], name=waiting["name"] or None)
+    def _legacy_preview(self, request, parsed, report, source_name, confirm_form, problems=()):
+        """The page as read, its report, and the confirmation form (unless it cannot be
+        imported as it is: then it was not kept, and there is nothing to confirm)."""
         try:
             existing = find_existing(parsed) if parsed.name else None
             ambiguous = []
@@ -218,7 +243,7 @@ class LegacyImportAdminMixin:
             parsed=parsed,
             report=report,
             existing=existing,
-            source_name=waiting["source_name"],
+            source_name=source_name,
             confirm_form=confirm_form,
             has_suggestions=any(f.suggestion for f in report.of_kind("unknown_name")),
             has_unknown_names=bool(report.of_kind("unknown_name")),
@@ -228,15 +253,18 @@ class LegacyImportAdminMixin:
         return TemplateResponse(request, self.legacy_preview_template, context)
 
     def legacy_confirm_view(self, request):
+        """Import the page waiting under the form's token (the user's own upload only), or
+        forget it when the editor cancels. An imported page waits no more; a refused import
+        shows the preview again, and the page keeps waiting (e.g. for accepted suggestions)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_legacy_import_permission(request):
             raise PermissionDenied
         form = LegacyConfirmForm(request.POST)
-        waiting = None
-        if form.is_valid():
-            waiting = cache.get(CACHE_PREFIX + form.cleaned_data["token"])
-        if not waiting or waiting.get("user") != request.user.pk:
+        page = (
+            pending.waiting(request.user, form.cleaned_data["token"]) if form.is_valid() else None
+        )
+        if page is None:
             messages.error(
                 request,
                 gettext(
@@ -245,12 +273,18 @@ class LegacyImportAdminMixin:
                 ),
             )
             return HttpResponseRedirect(reverse("admin:rcp_process_import_legacy"))
+        if "cancel" in request.POST:
+            pending.discard(page)
+            messages.info(
+                request,
+                gettext("The page %(page)s was not imported; it is no longer kept.")
+                % {"page": page.source_name},
+            )
+            return HttpResponseRedirect(reverse("admin:rcp_process_import_legacy"))
+        # Publishing is checked by the publishing gate, in import_profile: 403 for an Editor.
         publish = form.cleaned_data["publish"]
-        if publish and not can_publish(request.user):
-            raise PermissionDenied
-        parsed, report = parse_page(waiting["page"], name=waiting["name"] or None)
         try:
-            existing = find_existing(parsed) if parsed.name else None
+            existing = find_existing(page.parsed) if page.parsed.name else None
         except ImportRefused:
             existing = None
         if existing is None and not self.has_add_permission(request):
@@ -259,16 +293,25 @@ class LegacyImportAdminMixin:
             raise PermissionDenied
         try:
             outcome = import_profile(
-                parsed,
-                report,
+                page.parsed,
+                page.report,
                 user=request.user,
                 publish=publish,
                 accept_suggestions=form.cleaned_data["accept_suggestions"],
-                source_name=waiting["source_name"],
+                source_name=page.source_name,
             )
         except ImportRefused as refused:
-            return self._legacy_preview(request, waiting, form, problems=refused.problems)
-        cache.delete(CACHE_PREFIX + form.cleaned_data["token"])
+            # Shown as it was read (the refused import may have marked the report).
+            page = pending.waiting(request.user, page.token) or page
+            return self._legacy_preview(
+                request,
+                page.parsed,
+                page.report,
+                page.source_name,
+                form,
+                problems=refused.problems,
+            )
+        pending.discard(page)
         messages.success(
             request,
             outcome.describe()

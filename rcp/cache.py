@@ -1,62 +1,73 @@
-"""The public pages, served from Django's cache and invalidated the moment their data changes.
+"""The public pages, served from Django's cache, never once their data has changed.
 
 What is cached
     The pages of views marked with :func:`public_page` in rcp/urls.py (``/``,
     ``/processes/<slug>/`` and the other public pages, including the 404 of an unknown slug),
-    for GET and HEAD requests that carry no session
-    cookie: readers, never a logged-in editor. Staff previewing a draft always have a session
-    cookie, so a preview is neither served from nor stored in the cache, and a reader can never
-    be shown one. A response that sets a cookie, is not a 200 or a 404, or says
+    for readers' GET and HEAD requests, never for a logged-in editor (see "Readers and
+    editors"). A response that sets a cookie, is not a 200 or a 404, or says
     ``Cache-Control: private`` or ``no-store`` is not stored. Pages are kept per address
-    (scheme, host, path and query string), language, day (a chair's "current"/"incoming" label
-    depends on the date) and release (:func:`release`), for ``RCP_PAGE_CACHE_SECONDS`` at most
-    (``0`` turns the cache off). Mark a new public view with :func:`public_page` in its URLconf.
+    (scheme, host, path and the query parameters the page uses), language, day (a chair's
+    "current"/"incoming" label depends on the date) and release (:func:`release`), for
+    ``RCP_PAGE_CACHE_SECONDS`` at most (``0`` turns the cache off). Mark a new public view with
+    :func:`public_page` in its URLconf, naming the query parameters it reads.
 
-Why a version token, replaced from model signals
-    The shared cache (Redis in production) holds a *version*, a random token, under
-    :data:`VERSION_KEY`, and every page is stored with the token that was current when its
-    rendering began. A page is served only while its token is still the current one, so
-    replacing the token makes every page cached before it stale at once, on every app server
-    sharing the cache; the next request for each page renders it afresh and overwrites it.
-    (The token and the page are read together, in one round trip.)
+Query strings
+    Only the parameters a page declares (``public_page(view, params=("q",))``) make its key,
+    sorted by name, each with its values in order: ``?utm_source=<anything>``, or the same
+    parameters in another order, is the same page, and made-up query strings neither force a
+    render nor add cache entries. The view is shown those parameters only (the request's query
+    string is rewritten before it runs), so a page can neither depend on nor repeat one its key
+    leaves out (the header's language links repeat the query string). A query string holding a
+    NUL byte is left to the rest of the stack, which refuses it.
+
+Readers and editors
+    Staff previewing a draft must get a fresh page, and their copy must never reach a reader:
+    a request that may come from someone logged in is neither served from the cache nor
+    stored, and a public page answered to it is marked private. That is decided without the
+    database (a hit needs none) and without trusting a cookie's mere presence (a made-up
+    ``sessionid`` would bypass the cache): the session keys the site issues are signed
+    (rcp/sessions.py), so only a request carrying one is an editor's; a made-up cookie gets the
+    readers' page. Whatever the cookies, a page rendered for someone logged in is never stored
+    (an editor still logged in with a key from before keys were signed may be answered from the
+    cache, as a reader, until they log in again).
+
+Why a data version
+    Every page is stored with the version of the data it was built from, and served only while
+    that is still the current version (:mod:`rcp.data_version`): a committed change to any
+    model of the app makes every page cached before it stale at once, on every server sharing
+    the cache. The version is kept in the database, so that no Redis outage nor process restart
+    can lose a change; Redis holds a copy, read together with the page in one round trip, and
+    every process checks it against the database at most once a second.
 
     Any change to any model of the ``rcp`` app (``post_save``, ``post_delete``,
-    ``m2m_changed``) replaces the token. Invalidation is hooked to the models, not to views,
+    ``m2m_changed``) moves the version. Invalidation is hooked to the models, not to views,
     because profiles change through many doors: an admin save or inline edit, a CSV/XLSX import
     (admin or command line), ``loaddata``, the editorial workflow's publish and revert, a shell
-    session. Every one of those saves models, so none can forget to invalidate. One token for
+    session. Every one of those saves models, so none can forget to invalidate. One version for
     all pages (rather than one per page) is deliberate: an organisation's name appears on every
     profile that lists it and a process's name on the home page, so working out which pages
     one row touches would be fragile, while edits are rare and a re-render is cheap.
 
-    Inside a transaction the token is replaced again when the transaction commits: another
-    server could otherwise render the old rows after the first replacement and cache them
-    with the new token. (It is also replaced at once when this thread has read the token since
-    its last change, because this thread's own reads already see the uncommitted rows; that
-    matters for tests, whose transactions never commit.)
-
     ``QuerySet.update()``, ``bulk_create()`` and raw SQL send no signals: code that changes
     published data that way must call :func:`invalidate_public_pages` itself.
 
-When the cache is unreachable
-    Pages are rendered without it (and ``/healthz`` says the cache is down). A change made
-    meanwhile cannot replace the token, so the process remembers it and replaces the token as
-    soon as the cache answers again: before it serves anything from the cache, and at the next
-    ``/healthz`` probe. Should that process get neither, pages expire after
-    ``RCP_PAGE_CACHE_SECONDS`` at the latest.
+When Redis is unreachable or hung
+    Pages are rendered without it, at uncached speed: after a failure the cache backend skips
+    Redis for a few seconds before trying again (rcp/redis_cache.py), and ``/healthz`` reports
+    the cache as degraded. Changes made meanwhile are recorded in the database; the first
+    process to reach Redis again corrects its copy of the version, so no page from before them
+    is served once Redis is back.
 
 When the database is unreachable
-    Cached pages are still served (a hit never touches the database); anything else answers
-    the "temporarily unavailable" page (see :mod:`rcp.health`).
+    Cached pages are still served by the processes that can vouch for Redis's copy of the data
+    version (see :mod:`rcp.data_version` for which, and why); anything else answers the
+    "temporarily unavailable" page (see :mod:`rcp.health`).
 """
 
 import functools
 import hashlib
-import logging
-import threading
-import time
-import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
@@ -64,72 +75,40 @@ from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
-logger = logging.getLogger(__name__)
+from rcp import data_version
+from rcp.data_version import VERSION_KEY, cache_failed, log_cache_failure
+from rcp.sessions import may_be_logged_in
 
-VERSION_KEY = "rcp:pages:version"
 PAGE_KEY_PREFIX = "rcp:page"
 CACHE_HEADER = "X-Page-Cache"
 
-_local = threading.local()
-_pending = threading.Event()  # a change this process could not record in the cache yet
-_last_warning = 0.0
 
-
-def public_page(view):
-    """Mark a view whose anonymous GET responses may be served from the page cache."""
+def public_page(view, *, params: tuple[str, ...] = ()):
+    """Mark a view whose readers' GET responses may be served from the page cache. ``params``
+    are the query parameters it reads: the only ones it is shown, and its page's key."""
     view.rcp_public_page = True
+    view.rcp_page_params = tuple(sorted(set(params)))
     return view
 
 
-def _warn(message: str, error: Exception) -> None:
-    """Log a cache failure at most every 30 seconds per process, not on every request."""
-    global _last_warning
-    now = time.monotonic()
-    if now - _last_warning > 30:
-        _last_warning = now
-        logger.warning("%s: %s", message, error)
-
-
 def invalidate_public_pages() -> None:
-    """Make every cached public page out of date, on every server sharing the cache."""
-    _local.version_seen = False
-    try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception as error:
-        _pending.set()
-        _warn("Could not invalidate the page cache; will retry when the cache answers", error)
-    else:
-        _pending.clear()
-
-
-def retry_pending_invalidation() -> bool:
-    """Record a change the cache missed while unreachable; ``False`` if it still cannot be."""
-    if _pending.is_set():
-        invalidate_public_pages()
-    return not _pending.is_set()
+    """Make every cached public page out of date, on every server: for code that changes
+    published data without sending signals (the change is recorded with the transaction)."""
+    data_version.record_change()
 
 
 def read_page(key: str) -> tuple[str | None, tuple | None]:
-    """The current version token and the page stored under ``key`` (or ``None``), read in one
-    round trip; ``(None, None)`` while a change could not be recorded (see the module
-    docstring). Raises if the cache cannot be reached."""
-    if not retry_pending_invalidation():
-        return None, None
-    _local.version_seen = True
+    """Redis's copy of the data version and the page stored under ``key`` (each ``None`` if
+    absent), read in one round trip. Raises if the cache cannot be reached."""
     found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:  # first use, or evicted: a new token, which no stored page has
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        return cache.get(VERSION_KEY), None
-    return version, found.get(key)
+    return found.get(VERSION_KEY), found.get(key)
 
 
 def data_changed(sender=None, using=None, **kwargs) -> None:
@@ -137,21 +116,14 @@ def data_changed(sender=None, using=None, **kwargs) -> None:
     action = kwargs.get("action")
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed also sends pre_add, pre_remove and pre_clear
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:
-        invalidate_public_pages()
-        return
-    if getattr(_local, "version_seen", False):
-        invalidate_public_pages()
-    # Once per transaction; Django drops the callback if the transaction (or the savepoint
-    # that registered it) rolls back, and it is then registered again by the next change.
-    if not any(entry[1] is invalidate_public_pages for entry in connection.run_on_commit):
-        transaction.on_commit(invalidate_public_pages, using=using, robust=True)
+    data_version.record_change(using)
 
 
 def connect_signals() -> None:
     """Invalidate on every change to every model of the rcp app (called from RcpConfig.ready)."""
     for model in apps.get_app_config("rcp").get_models():
+        if not getattr(model, "shown_on_public_pages", True):
+            continue  # e.g. uploads waiting for confirmation
         label = model._meta.label
         post_save.connect(data_changed, sender=model, dispatch_uid=f"rcp-pages-save-{label}")
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"rcp-pages-delete-{label}")
@@ -174,20 +146,34 @@ def _language(request) -> str:
     return language
 
 
-def _is_public_page(request, language: str) -> bool:
-    return _is_public_path(getattr(request, "urlconf", None), language, request.path_info)
+def _page_params(request, language: str) -> tuple[str, ...] | None:
+    """The query parameters of the public page at the request's path, ``None`` if the path is
+    not a public page."""
+    return _public_path_params(getattr(request, "urlconf", None), language, request.path_info)
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_public_path(urlconf, language: str, path: str) -> bool:
-    """Whether ``path`` is a page of a view marked :func:`public_page` (URLs do not change
-    while the process runs, so the answer is kept: resolving costs as much as a cache hit)."""
+def _public_path_params(urlconf, language: str, path: str) -> tuple[str, ...] | None:
+    """The ``params`` of the :func:`public_page` view at ``path``, ``None`` if there is none
+    (URLs do not change while the process runs, so the answer is kept: resolving costs as much
+    as a cache hit)."""
     with translation.override(language):  # language prefixes resolve in their own language
         try:
             match = resolve(path, urlconf)
         except Resolver404:
-            return False
-    return getattr(match.func, "rcp_public_page", False)
+            return None
+    if not getattr(match.func, "rcp_public_page", False):
+        return None
+    return match.func.rcp_page_params
+
+
+def _page_query(request, params: tuple[str, ...]) -> str | None:
+    """The page's own query string: its parameters only, sorted, each value kept in order;
+    ``None`` when the query string holds a NUL byte (see "Query strings")."""
+    raw = request.META.get("QUERY_STRING", "")
+    if "%00" in raw or "\x00" in raw:
+        return None
+    return urlencode([(name, value) for name in params for value in request.GET.getlist(name)])
 
 
 @functools.cache
@@ -227,7 +213,7 @@ def release() -> str:
 @receiver(setting_changed)
 def _settings_changed(**kwargs):
     release.cache_clear()
-    _is_public_path.cache_clear()
+    _public_path_params.cache_clear()
 
 
 class PublicPageCacheMiddleware:
@@ -249,7 +235,7 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             match = getattr(request, "resolver_match", None)
             if (
-                settings.SESSION_COOKIE_NAME in request.COOKIES
+                may_be_logged_in(request)
                 and match is not None
                 and getattr(match.func, "rcp_public_page", False)
             ):
@@ -257,13 +243,22 @@ class PublicPageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         try:
-            version, stored = read_page(key)
+            copy, stored = read_page(key)
         except Exception as error:
-            _warn("Page cache unreachable; rendering pages without it", error)
-            version, stored = None, None
-        if stored is not None and stored[0] == version:
+            cache_failed()
+            log_cache_failure("Page cache unreachable; rendering pages without it", error)
+            version = stored = None
+        else:
+            version = data_version.current(copy)
+        if version is not None and stored is not None and stored[0] == version:
             return self.rebuild(stored, head=request.method == "HEAD")
+        # The view sees the parameters of the page's key only (see "Query strings").
+        request.META["QUERY_STRING"] = request._rcp_page_query
+        request.GET = QueryDict(request._rcp_page_query)
         response = self.get_response(request)
+        if self.logged_in(request):  # a session from before keys were signed
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
         patch_cache_control(response, no_cache=True)
         if version is not None and request.method == "GET" and self.may_store(request, response):
             try:
@@ -271,7 +266,8 @@ class PublicPageCacheMiddleware:
                     key, self.freeze(version, response), timeout=settings.RCP_PAGE_CACHE_SECONDS
                 )
             except Exception as error:
-                _warn("Could not store a page in the cache", error)
+                cache_failed()
+                log_cache_failure("Could not store a page in the cache", error)
         response[CACHE_HEADER] = "miss"
         return response
 
@@ -280,41 +276,58 @@ class PublicPageCacheMiddleware:
         if (
             settings.RCP_PAGE_CACHE_SECONDS <= 0
             or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or may_be_logged_in(request)
         ):
             return None
         language = _language(request)
-        if not _is_public_page(request, language):
+        params = _page_params(request, language)
+        if params is None:
+            return None
+        query = _page_query(request, params)
+        if query is None:
             return None
         try:
             host = request.get_host()
         except DisallowedHost:
             return None  # refused further in, with the security headers, as usual
         request._rcp_page_language = language
+        request._rcp_page_query = query
         # Pages may contain absolute addresses (a canonical link), hence scheme and host.
-        address = f"{request.scheme}://{host}{request.get_full_path()}"
+        address = f"{request.scheme}://{host}{request.path}?{query}"
         return ":".join(
             (
                 PAGE_KEY_PREFIX,
                 release(),
                 f"{timezone.localdate():%Y%m%d}",
                 language,
-                hashlib.sha256(address.encode()).hexdigest()[:32],
+                hashlib.sha256(address.encode(errors="surrogatepass")).hexdigest()[:32],
             )
         )
 
     @staticmethod
-    def may_store(request, response) -> bool:
-        cache_control = response.get("Cache-Control", "")
+    def logged_in(request) -> bool:
         user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated
+
+    @classmethod
+    def may_store(cls, request, response) -> bool:
+        cache_control = response.get("Cache-Control", "")
         return (
             response.status_code in (200, 404)
             and not response.streaming
-            and not response.cookies
+            and not cls.gives_cookies(response)
             and "private" not in cache_control
             and "no-store" not in cache_control
             and response.get("Content-Language") == request._rcp_page_language
-            and not (user is not None and user.is_authenticated)
+        )
+
+    @staticmethod
+    def gives_cookies(response) -> bool:
+        """Whether the response sets a cookie; dropping a session cookie that held no session
+        (Django's answer to a made-up one) does not count: a stored page never carries it."""
+        return any(
+            not (name == settings.SESSION_COOKIE_NAME and morsel.value == "")
+            for name, morsel in response.cookies.items()
         )
 
     @staticmethod

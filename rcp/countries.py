@@ -4,6 +4,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from django.utils import translation
 from django.utils.functional import lazy
@@ -112,8 +113,12 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "is": "islands"}
 
 def normalise_country_text(text: str) -> str:
     """Fold case, accents, apostrophes and punctuation: "Côte d’Ivoire" -> "cote d ivoire"."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    text = str(text)
+    if text.isascii():  # nothing to decompose: most text, read much faster
+        plain = text.casefold()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     plain = plain.replace("&", " and ")
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
@@ -179,11 +184,43 @@ def resolve_country(text: str) -> str | None:
     key = normalise_country_text(value)
     if key in index:
         return index[key]
-    # "the Netherlands", "St Lucia": the article and the abbreviation are not the name.
-    words = [_ABBREVIATIONS.get(word, word) for word in key.split()]
-    if words and words[0] in {"the", "la", "le", "les", "l"}:
-        words = words[1:]
-    return index.get(" ".join(words))
+    return index.get(" ".join(_without_article(key.split())))
+
+
+def _without_article(words: list[str]) -> list[str]:
+    """ "the Netherlands", "St Lucia": the article and the abbreviation are not the name."""
+    words = [_ABBREVIATIONS.get(word, word) for word in words]
+    return words[1:] if words and words[0] in {"the", "la", "le", "les", "l"} else words
+
+
+@functools.cache
+def _name_beginnings() -> frozenset[tuple[str, ...]]:
+    return frozenset(
+        tuple(words[:length])
+        for words in (key.split() for key in _country_index())
+        for length in range(1, len(words) + 1)
+    )
+
+
+def may_begin_country_name(words: Sequence[str]) -> bool:
+    """Whether a country's name (as :func:`resolve_country` reads it) may begin with these
+    words of :func:`normalise_country_text`, so a reader of long lines tries longer runs of
+    words only where one could still be a country."""
+    beginnings = _name_beginnings()
+    if tuple(words) in beginnings:
+        return True
+    named = _without_article(list(words))
+    return not named or tuple(named) in beginnings
+
+
+@functools.cache
+def _suggestion_keys() -> dict[int, list[str]]:
+    """The names :func:`suggest_country` compares with, by length."""
+    by_length: dict[int, list[str]] = {}
+    for key in _country_index():
+        if len(key) > 3:
+            by_length.setdefault(len(key), []).append(key)
+    return by_length
 
 
 def suggest_country(text: str) -> str | None:
@@ -193,7 +230,14 @@ def suggest_country(text: str) -> str | None:
 
     key = normalise_country_text(text)
     index = _country_index()
-    matches = difflib.get_close_matches(key, [k for k in index if len(k) > 3], n=1, cutoff=0.8)
+    # A ratio of 0.8 needs lengths within 2/3 and 3/2 of each other: the others never match.
+    by_length = _suggestion_keys()
+    candidates = [
+        name
+        for length in range(len(key) * 2 // 3, len(key) * 3 // 2 + 2)
+        for name in by_length.get(length, ())
+    ]
+    matches = difflib.get_close_matches(key, candidates, n=1, cutoff=0.8)
     if not matches:
         return None
     with translation.override("en"):

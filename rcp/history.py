@@ -35,6 +35,7 @@ from rcp.models import (
     PublicationStatus,
     Region,
 )
+from rcp.workflow import authorise
 
 #: The parts of a profile, restored with it.
 PROFILE_PARTS = [Participation, ProcessOrganisation, ProcessFocusArea, Chair, Meeting]
@@ -297,6 +298,7 @@ def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Pro
             if model_field.name not in NOT_REVERTED:
                 setattr(process, model_field.attname, getattr(snapshot, model_field.attname))
         process._change_reason = _("Reverted to the version of %(date)s") % {"date": to}
+        authorise(process, actor=user)  # the status is not reverted: nothing to decide
         process.save()
         process.regions.set([row.region_id for row in snapshot.regions.all()])
         process.associated_organisations.set(
@@ -374,6 +376,7 @@ def recover_process(process_id: int, *, user=None) -> Process:
         )
         process.status = PublicationStatus.DRAFT
         process._change_reason = _("Recovered after deletion")
+        authorise(process, actor=user)  # a draft: nothing to decide
         process.save(force_insert=True)
         # auto_now_add stamped the recovery; the profile was created when it was.
         Process.objects.filter(pk=process.pk).update(created_at=deletion.created_at)

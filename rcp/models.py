@@ -19,8 +19,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -28,7 +27,12 @@ from simple_history.models import HistoricalRecords
 
 from rcp.dates import DatePrecision, format_date_range, truncate_to_precision
 from rcp.history_records import ChangesetRecord, changeset
-from rcp.text import render_formatted_text, validate_no_editorial_markers
+from rcp.text import (
+    formatted_text_summary,
+    render_formatted_text,
+    validate_formatted_text_length,
+    validate_no_editorial_markers,
+)
 
 EARLIEST_YEAR = 1900
 
@@ -77,7 +81,13 @@ def validate_not_in_future(year: int | None) -> None:
         )
 
 
-class RegionManager(models.Manager):
+class RegionQuerySet(models.QuerySet):
+    def published(self):
+        """The regions a published profile covers: those the public site offers as a filter."""
+        return self.filter(pk__in=Process.objects.published().values("regions"))
+
+
+class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -109,7 +119,19 @@ class Region(models.Model):
         return (self.slug,)
 
 
-class OrganisationManager(models.Manager):
+class OrganisationQuerySet(models.QuerySet):
+    def published(self):
+        """The organisations a published profile names (taking part, associated or as its
+        secretariat): those with a public page. One query, no duplicates."""
+        published = Process.objects.published()
+        return self.filter(
+            Q(pk__in=ProcessOrganisation.objects.published().values("organisation"))
+            | Q(pk__in=published.values("associated_organisations"))
+            | Q(pk__in=published.values("secretariat_organisation"))
+        )
+
+
+class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -211,7 +233,13 @@ class Organisation(models.Model):
         return slug
 
 
-class FocusAreaManager(models.Manager):
+class FocusAreaQuerySet(models.QuerySet):
+    def published(self):
+        """The themes a published profile lists: those with a public page."""
+        return self.filter(pk__in=ProcessFocusArea.objects.published().values("focus_area"))
+
+
+class FocusAreaManager(models.Manager.from_queryset(FocusAreaQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -273,6 +301,34 @@ class PublicationStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+#: The publishing decision of deleting a published or archived profile (see
+#: :meth:`Process.publication_decision`).
+DELETION = "deleted"
+
+
+class PublishingNotAuthorised(RuntimeError):
+    """A write changed what the public sees of a profile (its status, a new profile that is not a
+    draft, a public profile deleted) without passing the publishing gate,
+    ``rcp.workflow.authorise()``. A bug in the code that wrote it: refused loudly, with nothing
+    written, so that no way in can publish by forgetting to ask who may."""
+
+
+def publication_decision(status: str | None, stored_status: str | None, *, delete: bool):
+    """What a write decides about the public: the new ``status`` when it differs from the stored
+    one (a new profile counts as a stored draft), :data:`DELETION` when a profile that is not a
+    draft is deleted, else ``None``: nothing a Publisher must decide."""
+    if delete:
+        return DELETION if stored_status not in (None, PublicationStatus.DRAFT) else None
+    return status if status != (stored_status or PublicationStatus.DRAFT) else None
+
+
+def _refuse(what: str):
+    return PublishingNotAuthorised(
+        f"{what} without rcp.workflow.authorise(): statuses change, and public profiles are "
+        "deleted, one profile at a time through the publishing gate."
+    )
+
+
 class ParticipationRole(models.TextChoices):
     MEMBER = "member", _("Member")
     OBSERVER = "observer", _("Observer")
@@ -288,8 +344,38 @@ class OrganisationRole(models.TextChoices):
 
 class ProcessQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see."""
+        """What the public may see: THE rule. Every public page, the sitemap, search and open
+        data use it, directly or through the ``published()`` of the related models, which are
+        built on it; ``Process.is_published`` is its twin for one profile."""
         return self.filter(status=PublicationStatus.PUBLISHED)
+
+    # The bulk writes below bypass Process.save() and Process.delete(), hence the gate: they
+    # refuse what would need it instead of writing it unchecked.
+
+    def update(self, **kwargs):
+        if "status" in kwargs:
+            raise _refuse("QuerySet.update(status=...)")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        if "status" in fields:
+            raise _refuse("bulk_update() of the status")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if "status" in (kwargs.get("update_fields") or ()):
+            raise _refuse("bulk_create() updating the status")
+        for process in objs:
+            process.check_publication_approved(
+                publication_decision(process.status, None, delete=False)
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def delete(self):
+        if self.exclude(status=PublicationStatus.DRAFT).exists():
+            raise _refuse("QuerySet.delete() of published or archived profiles")
+        return super().delete()
 
     def visible_to(self, user):
         """Published profiles for everyone; staff also preview drafts and archived ones."""
@@ -388,7 +474,7 @@ class Process(models.Model):
     objectives = models.TextField(
         _("objectives"),
         blank=True,
-        validators=[validate_no_editorial_markers],
+        validators=[validate_no_editorial_markers, validate_formatted_text_length],
         help_text=FORMATTED_TEXT_HELP,
     )
     has_official_secretariat = models.BooleanField(
@@ -408,7 +494,7 @@ class Process(models.Model):
     secretariat = models.TextField(
         _("secretariat details"),
         blank=True,
-        validators=[validate_no_editorial_markers],
+        validators=[validate_no_editorial_markers, validate_formatted_text_length],
         help_text=FORMATTED_TEXT_HELP,
     )
     website = WebAddressField(_("official website"), blank=True)
@@ -480,20 +566,72 @@ class Process(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        stored_status = None
         if self.pk is not None and not kwargs.get("force_insert"):
-            self.version = (
-                type(self).objects.filter(pk=self.pk).values_list("version", flat=True).first()
-                or self.version
-            ) + 1
+            row = type(self).objects.filter(pk=self.pk).values_list("version", "status").first()
+            version, stored_status = row or (self.version, None)
+            self.version = version + 1
+        update_fields = kwargs.get("update_fields")
+        # A status deferred by .only() is not written (Django saves the loaded fields).
+        writes_status = (
+            "status" in self.__dict__ if update_fields is None else "status" in update_fields
+        )
+        if writes_status:
+            self.check_publication_approved(
+                publication_decision(self.status, stored_status, delete=False)
+            )
         super().save(*args, **kwargs)
+        if writes_status:
+            self._stored_status = self.status
+        self._approved_decision = None
 
     def get_absolute_url(self):
         return reverse("rcp:process-detail", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
+        stored_status = (
+            type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        )
+        self.check_publication_approved(publication_decision(None, stored_status, delete=True))
+        self._approved_decision = None
         # The profile and the parts deleted with it form one changeset, so it can be recovered.
         with changeset():
             return super().delete(*args, **kwargs)
+
+    # Publishing: who may decide is rcp.workflow's business (models do not import it); what
+    # counts as a decision, and refusing one that skipped the gate, is the model's. The status
+    # compared is the one stored in the database, read in the query that reads the version.
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        process = super().from_db(db, field_names, values)
+        process._stored_status = process.__dict__.get("status")
+        return process
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "status" in fields:
+            self._stored_status = self.status
+
+    @property
+    def stored_status(self) -> str | None:
+        """The status as last read from or written to the database; ``None`` if never saved."""
+        return getattr(self, "_stored_status", None)
+
+    def publication_decision(self, *, delete: bool = False) -> str | None:
+        """What saving (or deleting) the profile now would decide about the public, if anything
+        (see :func:`publication_decision`)."""
+        return publication_decision(self.status, self.stored_status, delete=delete)
+
+    def record_publication_approval(self, decision: str | None) -> None:
+        """Called by ``rcp.workflow.authorise()`` once it has checked who decides, and by
+        nothing else: the next save (or deletion) may carry out ``decision``."""
+        self._approved_decision = decision
+
+    def check_publication_approved(self, decision: str | None) -> None:
+        if decision is not None and getattr(self, "_approved_decision", None) != decision:
+            what = "Deleting" if decision == DELETION else f"Setting the status “{decision}” of"
+            raise _refuse(f"{what} the profile “{self}”")
 
     def natural_key(self):
         return (self.slug,)
@@ -533,21 +671,31 @@ class Process(models.Model):
 
     @property
     def is_published(self) -> bool:
+        """Whether the public sees this profile: ``ProcessQuerySet.published()`` for one."""
         return self.status == PublicationStatus.PUBLISHED
+
+    def _once(self, name: str, source, compute):
+        """``compute(source)``, kept on this instance until ``source`` changes: the profile
+        page shows the objectives five times (body, meta and og: descriptions, JSON-LD)."""
+        kept = self.__dict__.setdefault("_computed_texts", {})
+        if name not in kept or kept[name][0] != source:
+            kept[name] = (source, compute(source))
+        return kept[name][1]
 
     @property
     def objectives_html(self):
-        return render_formatted_text(self.objectives)
+        return self._once("objectives_html", self.objectives, render_formatted_text)
 
     @property
     def secretariat_html(self):
-        return render_formatted_text(self.secretariat)
+        return self._once("secretariat_html", self.secretariat, render_formatted_text)
 
     @property
     def summary(self) -> str:
-        """A sentence or two for search engines and link previews: the objectives' start."""
-        text = " ".join(strip_tags(self.objectives_html).split())
-        return Truncator(text).chars(160) if text else self.name
+        """A sentence or two for search engines and link previews: the objectives' start, as
+        plain text (templates and JSON escape it once)."""
+        text = self._once("summary", self.objectives_html, formatted_text_summary)
+        return text or self.name
 
     @property
     def structured_data(self) -> dict:
@@ -725,7 +873,7 @@ class ProfilePart(models.Model):
 class ParticipationQuerySet(models.QuerySet):
     def published(self):
         """Participations in profiles the public may see."""
-        return self.filter(process__status=PublicationStatus.PUBLISHED)
+        return self.filter(process__in=Process.objects.published())
 
     def country_summaries(self):
         """One row per country: how many processes it takes part in, and in how many as a
@@ -817,7 +965,13 @@ def duplicate_country_message(country_name: str) -> ValidationError:
     )
 
 
-class ProcessOrganisationManager(models.Manager):
+class ProcessOrganisationQuerySet(models.QuerySet):
+    def published(self):
+        """Organisations' roles in profiles the public may see."""
+        return self.filter(process__in=Process.objects.published())
+
+
+class ProcessOrganisationManager(models.Manager.from_queryset(ProcessOrganisationQuerySet)):
     def get_by_natural_key(self, process_slug, organisation_slug):
         return self.get(process__slug=process_slug, organisation__slug=organisation_slug)
 
@@ -890,7 +1044,13 @@ class ProcessOrganisation(ProfilePart):
             raise
 
 
-class ProcessFocusAreaManager(models.Manager):
+class ProcessFocusAreaQuerySet(models.QuerySet):
+    def published(self):
+        """Focus areas' links to profiles the public may see."""
+        return self.filter(process__in=Process.objects.published())
+
+
+class ProcessFocusAreaManager(models.Manager.from_queryset(ProcessFocusAreaQuerySet)):
     def get_by_natural_key(self, process_slug, focus_area_slug):
         return self.get(process__slug=process_slug, focus_area__slug=focus_area_slug)
 
@@ -1144,3 +1304,60 @@ class LegacyImport(models.Model):
 
     def __str__(self):
         return f"{self.source_name or self.process} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class UploadPurpose(models.TextChoices):
+    SPREADSHEET = "spreadsheet", _("CSV or Excel import")
+    LEGACY_PAGE = "legacy_page", _("legacy page import")
+
+
+class PendingUpload(models.Model):
+    """A file an editor uploaded and has not confirmed yet (see :mod:`rcp.uploads`).
+
+    Kept in the database rather than the cache so that the confirmation may reach any app
+    server, a Redis outage cannot lose it, and an upload cannot fill Redis.
+    """
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    purpose = models.CharField(max_length=20, choices=UploadPurpose.choices, editable=False)
+    name = models.CharField(_("file name"), max_length=255, blank=True)
+    data = models.BinaryField(editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    details = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    shown_on_public_pages = False  # storing one does not invalidate the page cache
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("upload waiting for confirmation")
+        verbose_name_plural = _("uploads waiting for confirmation")
+
+    def __str__(self):
+        return f"{self.name or self.purpose} ({self.user}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class PageDataChange(models.Model):
+    """A committed change to what the public pages show: the page cache's clock.
+
+    Each transaction that changes the app's data adds one row, inside the transaction, so the
+    row is committed or rolled back with the change itself, whatever happens to the process or
+    to Redis afterwards. The data version a cached page carries is made of these rows (see
+    :mod:`rcp.data_version`); old ones are pruned.
+    """
+
+    token = models.CharField(max_length=16, editable=False)
+
+    shown_on_public_pages = False  # recording a change is not another change
+
+    class Meta:
+        # Bookkeeping of the page cache, never shown in the admin: no permissions to grant.
+        default_permissions = ()
+        verbose_name = "change of the public pages' data"
+        verbose_name_plural = "changes of the public pages' data"
+
+    def __str__(self):
+        return f"{self.pk}.{self.token}"

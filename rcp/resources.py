@@ -11,17 +11,18 @@ import difflib
 import re
 import time
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, IntegrityError
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
-from import_export.results import Error
+from import_export.results import Error, Result
 
 from rcp.countries import resolve_country, suggest_country
 from rcp.events import log_import
-from rcp.formats import ImportFileError, unescape_formula
+from rcp.formats import ImportFileError, excerpt, unescape_formula
 from rcp.history_records import changeset
 from rcp.models import (
     Activity,
@@ -40,7 +41,7 @@ from rcp.models import (
     PublicationStatus,
     Region,
 )
-from rcp.workflow import can_publish
+from rcp.workflow import authorise, history_user
 
 
 def closest(value: str, candidates) -> str | None:
@@ -76,7 +77,7 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
             suggestion = closest(key, self.model.objects.values_list(self.field, flat=True))
             message = _("There is no %(model)s “%(key)s”.") % {
                 "model": self.model._meta.verbose_name,
-                "key": key,
+                "key": excerpt(key),
             }
             if suggestion:
                 message += " " + _("Did you mean “%(suggestion)s”?") % {"suggestion": suggestion}
@@ -105,10 +106,15 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         known = {getattr(obj, self.field) for obj in found}
         unknown = [k for k in keys if k not in known]
         if unknown:
-            raise ValueError(
-                _("There is no %(model)s “%(keys)s”. Check the spelling, or import it first.")
-                % {"model": self.model._meta.verbose_name, "keys": "”, “".join(unknown)}
-            )
+            message = _(
+                "There is no %(model)s “%(keys)s”. Check the spelling, or import it first."
+            ) % {
+                "model": self.model._meta.verbose_name,
+                "keys": "”, “".join(excerpt(key) for key in unknown[:5]),
+            }
+            if len(unknown) > 5:
+                message += " (" + _("and %(count)d more") % {"count": len(unknown) - 5} + ")"
+            raise ValueError(message)
         return found
 
     def render(self, value, obj=None, **kwargs):
@@ -138,7 +144,7 @@ class ChoiceWidget(widgets.Widget):
                 return choice_value
         raise ValueError(
             _("“%(value)s” is not allowed here. Use one of: %(allowed)s.")
-            % {"value": text, "allowed": ", ".join(self.choices.values)}
+            % {"value": excerpt(text), "allowed": ", ".join(self.choices.values)}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -169,14 +175,14 @@ class CountryWidget(widgets.Widget):
         if suggestion:
             raise ValueError(
                 _("“%(value)s” is not a country. Did you mean “%(suggestion)s”?")
-                % {"value": text, "suggestion": suggestion}
+                % {"value": excerpt(text), "suggestion": suggestion}
             )
         raise ValueError(
             _(
                 "“%(value)s” is not a country. Write its name in English, or its two-letter "
                 "ISO code, e.g. “MA” for Morocco."
             )
-            % {"value": text}
+            % {"value": excerpt(text)}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -201,13 +207,14 @@ class IsoDateWidget(widgets.Widget):
         if not match:
             raise ValueError(
                 _("“%(value)s” is not a date. Write dates as YYYY-MM-DD, e.g. 2014-04-02.")
-                % {"value": text}
+                % {"value": excerpt(text)}
             )
         try:
             return datetime.date(*(int(part) for part in match.groups()))
         except ValueError as error:
             raise ValueError(
-                _("“%(value)s” is not a real date (%(reason)s).") % {"value": text, "reason": error}
+                _("“%(value)s” is not a real date (%(reason)s).")
+                % {"value": excerpt(text), "reason": error}
             ) from error
 
     def render(self, value, obj=None, **kwargs):
@@ -222,7 +229,7 @@ class YearWidget(widgets.Widget):
         if re.fullmatch(r"\d{4}(\.0)?", text):
             return int(float(text))
         raise ValueError(
-            _("“%(value)s” is not a year. Write four digits, e.g. 2001.") % {"value": text}
+            _("“%(value)s” is not a year. Write four digits, e.g. 2001.") % {"value": excerpt(text)}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -245,13 +252,28 @@ class YesNoWidget(widgets.Widget):
             return True
         if text in self.FALSE:
             return False
-        raise ValueError(_("“%(value)s” is not yes or no. Write “yes” or “no”.") % {"value": value})
+        raise ValueError(
+            _("“%(value)s” is not yes or no. Write “yes” or “no”.") % {"value": excerpt(value)}
+        )
 
     def render(self, value, obj=None, **kwargs):
         return "yes" if value else "no"
 
 
 class TextWidget(widgets.Widget):
+    """Text, trimmed.
+
+    A workbook gives a stored text back with its line breaks as "\n" (XML reads "\r\n" so,
+    and the admin's text boxes save "\r\n"), and a spreadsheet trims it: such a text is the
+    same text (see :meth:`RcpResource.import_instance`), so re-importing an export changes
+    nothing."""
+
+    @staticmethod
+    def same_text(read, stored) -> bool:
+        if not isinstance(read, str) or not isinstance(stored, str):
+            return False
+        return _as_read_back(read) == _as_read_back(stored)
+
     def clean(self, value, row=None, **kwargs):
         if value is None:
             return ""
@@ -271,11 +293,16 @@ class PositionWidget(widgets.Widget):
         if re.fullmatch(r"\d+(\.0)?", text):
             return int(float(text))
         raise ValueError(
-            _("“%(value)s” is not a position. Write a whole number, e.g. 3.") % {"value": text}
+            _("“%(value)s” is not a position. Write a whole number, e.g. 3.")
+            % {"value": excerpt(text)}
         )
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
+
+
+def _as_read_back(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def kept_when_blank(name, widget):
@@ -295,9 +322,12 @@ def process_field():
 
 
 def key_part(value):
-    """A value as it identifies a record: a related record by its pk, a country by its code."""
+    """A value as it identifies a record: a related record by its pk, a country by its code, a
+    text as a spreadsheet gives it back (see TextWidget)."""
     if isinstance(value, Country):
         return value.code
+    if isinstance(value, str):
+        return _as_read_back(value)
     return getattr(value, "pk", value)
 
 
@@ -344,6 +374,26 @@ class FileProblem(Error):
         return super().traceback
 
 
+class ImportResult(Result):
+    """The admin's preview lists each invalid row with its cells: an excerpt of each."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        quoted = {
+            key: excerpt(value) if isinstance(value, str) else value for key, value in row.items()
+        }
+        super().append_invalid_row(number, quoted, validation_error)
+
+
+def concurrent_write(error) -> bool:
+    """Whether a database error is another transaction's write colliding with this one: a row
+    it added first (a unique constraint; the import checked against what was committed when it
+    read), or a deadlock or serialisation failure (SQLSTATE class 40)."""
+    if isinstance(error, IntegrityError):
+        return True
+    sqlstate = getattr(error.__cause__, "sqlstate", None) or ""
+    return isinstance(error, DatabaseError) and sqlstate.startswith("40")
+
+
 class RcpResource(resources.ModelResource):
     """What every resource here shares: tidy input, strict columns, duplicates caught, and an
     all-or-nothing import."""
@@ -361,6 +411,10 @@ class RcpResource(resources.ModelResource):
     def get_error_result_class(cls):
         return FileProblem
 
+    @classmethod
+    def get_result_class(cls):
+        return ImportResult
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._seen_keys: dict[tuple, int] = {}
@@ -375,8 +429,33 @@ class RcpResource(resources.ModelResource):
         except Exception:
             log_import(self, None, seconds=time.perf_counter() - started, rows=rows, **kwargs)
             raise
+        self.explain_concurrent_writes(result)
         log_import(self, result, seconds=time.perf_counter() - started, rows=rows, **kwargs)
         return result
+
+    def explain_concurrent_writes(self, result) -> None:
+        """Replace the database's own words for a collision with another import or edit (on
+        PostgreSQL: 'duplicate key value violates unique constraint ... Key (process_id,
+        country)=(7, SN) already exists') by one message an editor can act on. The rows are
+        rolled back with the rest of the file (an import with errors writes nothing)."""
+        rows = []
+        for error_row in result.error_rows:
+            kept = [error for error in error_row.errors if not concurrent_write(error.error)]
+            if len(kept) < len(error_row.errors):
+                rows.append(error_row.number)
+                error_row.errors[:] = kept
+        if not rows:
+            return
+        result.error_rows = [error_row for error_row in result.error_rows if error_row.errors]
+        message = _(
+            "Another import or edit changed these %(what)s at the same time as this import "
+            "(row %(rows)s of the file), so nothing from this file was saved. Import it "
+            "again: it will then see their changes."
+        ) % {
+            "what": self._meta.model._meta.verbose_name_plural,
+            "rows": ", ".join(str(number) for number in rows[:10]),
+        }
+        result.append_base_error(self.get_error_result_class()(ImportFileError(message)))
 
     def get_export_headers(self, selected_fields=None):
         return [field.column_name for field in self.get_export_fields(selected_fields)]
@@ -387,15 +466,17 @@ class RcpResource(resources.ModelResource):
         for field in self.fields.values():
             if hasattr(field.widget, "reset_cache"):
                 field.widget.reset_cache()
-        headers = [str(h or "").strip().lstrip("\ufeff").casefold() for h in dataset.headers]
-        rows = [[self.tidy_cell(cell) for cell in row] for row in dataset]
-        dataset.wipe()
-        dataset.headers = headers
+        written = [str(h if h is not None else "") for h in dataset.headers]
+        headers = [h.strip().lstrip("\ufeff").casefold() for h in written]
         known = {field.column_name for field in self.fields.values()}
         unknown = [h for h in headers if h and h not in known]
         missing = [c for c in self.required_columns if c not in headers]
-        if unknown or missing:
-            raise ImportFileError(self.column_problems(unknown, missing, known))
+        repeated = self.repeated_columns(headers, written)
+        rows = [[self.tidy_cell(cell) for cell in row] for row in dataset]
+        dataset.wipe()
+        dataset.headers = headers
+        if unknown or missing or repeated:  # refused whole: no row is read
+            raise ImportFileError(self.column_problems(unknown, missing, known, repeated))
         for row in rows:
             dataset.append(row)
 
@@ -405,12 +486,38 @@ class RcpResource(resources.ModelResource):
             return unescape_formula(cell.strip())
         return cell
 
-    def column_problems(self, unknown, missing, known) -> str:
-        problems = []
+    @staticmethod
+    def repeated_columns(headers, written) -> list[str]:
+        """A problem for each column named twice or more, also as "Name" and "name " (which
+        are read as one): a row would keep only one of its values."""
+        positions: dict[str, list[int]] = {}
+        for position, header in enumerate(headers):
+            if header:
+                positions.setdefault(header, []).append(position)
+        return [
+            _(
+                "The column “%(column)s” appears %(count)d times: %(where)s. A row would keep "
+                "only one of its values: keep one of these columns and delete the others."
+            )
+            % {
+                "column": excerpt(header),
+                "count": len(found),
+                "where": ", ".join(
+                    _("column %(number)d (“%(written)s”)")
+                    % {"number": position + 1, "written": excerpt(written[position])}
+                    for position in found
+                ),
+            }
+            for header, found in positions.items()
+            if len(found) > 1
+        ]
+
+    def column_problems(self, unknown, missing, known, repeated=()) -> str:
+        problems = list(repeated)
         for column in unknown:
             suggestion = closest(column, known)
             problem = _("The column “%(column)s” is not one this import knows.") % {
-                "column": column
+                "column": excerpt(column)
             }
             if suggestion:
                 problem += " " + _("Did you mean “%(suggestion)s”?") % {"suggestion": suggestion}
@@ -443,11 +550,22 @@ class RcpResource(resources.ModelResource):
         return {"__all__": [str(error)]}
 
     def import_instance(self, instance, row, **kwargs):
+        # A text read back from a spreadsheet as it was stored keeps the stored form (see
+        # TextWidget), so an unchanged row is skipped, not reported as updated.
+        texts = [
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, TextWidget) and field.column_name in row
+        ]
+        stored = {name: getattr(instance, name) for name in texts} if instance.pk else {}
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        for name, value in stored.items():
+            if TextWidget.same_text(getattr(instance, name), value):
+                setattr(instance, name, value)
         for field in self.get_import_fields():
             if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
                 try:
@@ -464,7 +582,7 @@ class RcpResource(resources.ModelResource):
                         "This row repeats row %(first)d (%(what)s). Each appears once: remove "
                         "one of the two rows."
                     )
-                    % {"first": self._seen_keys[key], "what": self.describe_key(instance)}
+                    % {"first": self._seen_keys[key], "what": excerpt(self.describe_key(instance))}
                 )
             else:
                 self._seen_keys[key] = row_number
@@ -489,11 +607,11 @@ class RcpResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         # History names the importing user, also outside a request (see import_data(user=...)).
-        if kwargs.get("user") is not None:
+        if history_user(kwargs.get("user")) is not None:
             instance._history_user = kwargs["user"]
 
     def before_delete_instance(self, instance, row, **kwargs):
-        if kwargs.get("user") is not None:
+        if history_user(kwargs.get("user")) is not None:
             instance._history_user = kwargs["user"]
 
     def record_key(self, record) -> tuple:
@@ -632,17 +750,18 @@ class ProcessResource(RcpResource):
             Process.validate_associated_organisations(list(values))
 
     def import_instance(self, instance, row, **kwargs):
-        """An import cannot publish: a user who may not publish cannot change a profile's
-        status, nor create one that is not a draft. (The command line, run by the IT team,
-        has no user and may.)"""
-        before = instance.status if instance.pk else PublicationStatus.DRAFT
+        """Every row passes the publishing gate: only a Publisher's import (or the command
+        line's, ``user=rcp.workflow.COMMAND_LINE``) changes a profile's status or creates one
+        that is not a draft; anyone else's, or one naming nobody, is refused on the status."""
+        before = instance.stored_status or PublicationStatus.DRAFT
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        user = kwargs.get("user")
-        if user is not None and instance.status != before and not can_publish(user):
+        try:
+            authorise(instance, actor=kwargs.get("user"))
+        except PermissionDenied:
             errors.setdefault("status", []).append(
                 _(
                     "Only Publishers may publish, unpublish or archive profiles: leave the "

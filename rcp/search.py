@@ -131,9 +131,11 @@ def search_processes(query: str) -> list[SearchResult]:
         # A country match counts once per process (its best role), however many of the
         # process's countries match ("Guinea" names four), so it never outweighs a name.
         country_scores: dict[int, float] = {}
-        for process_id, role in Participation.objects.filter(
-            country__in=codes, process__status="published"
-        ).values_list("process_id", "role"):
+        for process_id, role in (
+            Participation.objects.published()
+            .filter(country__in=codes)
+            .values_list("process_id", "role")
+        ):
             weight = COUNTRY_WEIGHT if role == ParticipationRole.MEMBER else COUNTRY_WEIGHT / 2
             country_scores[process_id] = max(weight, country_scores.get(process_id, 0.0))
         for process_id, weight in country_scores.items():

@@ -1,10 +1,9 @@
 """/sitemap.xml: every public page, in each language, with hreflang alternates."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 from django.urls import reverse
 
-from rcp.models import FocusArea, Organisation, Participation, Process, PublicationStatus
+from rcp.models import FocusArea, Organisation, Participation, Process
 
 
 class LocalisedSitemap(Sitemap):
@@ -37,25 +36,12 @@ class CountrySitemap(LocalisedSitemap):
 
 class FocusAreaSitemap(LocalisedSitemap):
     def items(self):
-        return (
-            FocusArea.objects.filter(process_links__process__status=PublicationStatus.PUBLISHED)
-            .distinct()
-            .order_by("slug")
-        )
+        return FocusArea.objects.published().order_by("slug")
 
 
 class OrganisationSitemap(LocalisedSitemap):
     def items(self):
-        published = PublicationStatus.PUBLISHED
-        return (
-            Organisation.objects.filter(
-                Q(process_roles__process__status=published)
-                | Q(associated_processes__status=published)
-                | Q(secretariat_of__status=published)
-            )
-            .distinct()
-            .order_by("slug")
-        )
+        return Organisation.objects.published().order_by("slug")
 
 
 class PageSitemap(LocalisedSitemap):

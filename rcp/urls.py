@@ -6,8 +6,13 @@ from rcp.cache import public_page
 app_name = "rcp"
 
 urlpatterns = [
-    # Readers get these pages from the page cache (rcp/cache.py).
-    path("", public_page(views.ProcessListView.as_view()), name="process-list"),
+    # Readers get these pages from the page cache (rcp/cache.py), keyed by the query
+    # parameters named here, the only ones their views are shown.
+    path(
+        "",
+        public_page(views.ProcessListView.as_view(), params=("kind", "region")),
+        name="process-list",
+    ),
     path(
         "processes/<slug:slug>/",
         public_page(views.ProcessDetailView.as_view()),
@@ -39,7 +44,7 @@ urlpatterns = [
         public_page(views.OrganisationDetailView.as_view()),
         name="organisation-detail",
     ),
-    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("search/", public_page(views.SearchView.as_view(), params=("q",)), name="search"),
     path("data/", public_page(views.OpenDataView.as_view()), name="open-data"),
     path("data/profiles.json", public_page(views.DatasetView.as_view()), name="open-data-json"),
 ]

@@ -14,7 +14,6 @@ from rcp.models import (
     Process,
     ProcessKind,
     ProcessOrganisation,
-    PublicationStatus,
     Region,
     reading_order_key,
 )
@@ -41,9 +40,7 @@ class ProcessListView(ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             kinds=ProcessKind.choices,
-            regions=Region.objects.filter(processes__status=PublicationStatus.PUBLISHED)
-            .distinct()
-            .order_by("name"),
+            regions=Region.objects.published().order_by("name"),
             selected_kind=self.request.GET.get("kind", ""),
             selected_region=self.request.GET.get("region", ""),
             **kwargs,
@@ -134,7 +131,7 @@ class FocusAreaDetailView(DetailView):
 
     template_name = "rcp/focus_area_detail.html"
     context_object_name = "focus_area"
-    queryset = FocusArea.objects.all()
+    queryset = FocusArea.objects.published()  # a theme only drafts list is not public
 
     def get_context_data(self, **kwargs):
         processes = list(
@@ -144,8 +141,6 @@ class FocusAreaDetailView(DetailView):
             .prefetch_related("regions", "associated_organisations")
             .distinct()
         )
-        if not processes:  # a theme only drafts list is not public
-            raise Http404
         return super().get_context_data(processes=processes, **kwargs)
 
 
@@ -154,23 +149,20 @@ class OrganisationDetailView(DetailView):
 
     template_name = "rcp/organisation_detail.html"
     context_object_name = "organisation"
-    queryset = Organisation.objects.select_related("succeeded_by")
+    # An organisation only drafts name is not public.
+    queryset = Organisation.objects.published().select_related("succeeded_by")
 
     def get_context_data(self, **kwargs):
         organisation = self.object
-        links = (
-            ProcessOrganisation.objects.filter(
-                organisation=organisation, process__status=PublicationStatus.PUBLISHED
-            )
+        links = list(
+            ProcessOrganisation.objects.published()
+            .filter(organisation=organisation)
             .select_related("process")
             .order_by("process__name")
         )
         published = Process.objects.published().order_by("name")
-        links = list(links)
         associated = list(published.filter(associated_organisations=organisation))
         secretariat_of = list(published.filter(secretariat_organisation=organisation))
-        if not (links or associated or secretariat_of):  # only drafts list it: not public
-            raise Http404
         return super().get_context_data(
             links=links, associated=associated, secretariat_of=secretariat_of, **kwargs
         )
@@ -190,11 +182,22 @@ class SearchView(TemplateView):
         )
 
 
+#: Where Django puts the admin unless ADMIN_URL moves it: naming it gives nothing away.
+DEFAULT_ADMIN_URL = "admin/"
+
+
 def robots_txt(request):
-    """Crawlers may read every public page; the admin is not for them."""
-    lines = [
-        "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    """Crawlers may read every public page; the admin is not for them.
+
+    Anyone may read robots.txt, so it names the admin only at Django's well-known address: an
+    ADMIN_URL moved elsewhere to keep it out of sight stays unnamed. Wherever it is, every
+    admin response says ``X-Robots-Tag: noindex`` (rcp.security), which keeps it out of search
+    results even if a crawler finds it.
+    """
+    lines = ["User-agent: *"]
+    if settings.ADMIN_URL == DEFAULT_ADMIN_URL:
+        lines.append(f"Disallow: /{DEFAULT_ADMIN_URL}")
+    else:
+        lines.append("Disallow:")  # nothing: every public page may be crawled
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -2,10 +2,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django_countries import countries
 
-from rcp.cache import invalidate_public_pages
+from rcp import data_version
 from rcp.models import Process, Region
 
 from .factories import OrganisationFactory, ParticipationFactory, ProcessFactory
@@ -43,9 +45,13 @@ def compiled_translations():
 
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
-    """Pages cached by an earlier test show rows its rolled-back transaction removed without
-    a signal: every test starts with a new page-cache version (rcp/cache.py)."""
-    invalidate_public_pages()
+    """A page cached by an earlier test may show rows its rolled-back transaction wrote without
+    a signal: every test starts with an empty cache (when it is the test process's own local
+    memory, never a shared Redis), and reads the data version afresh, as a new process would
+    (rcp/data_version.py)."""
+    if isinstance(caches["default"], LocMemCache):
+        cache.clear()
+    data_version.forget()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ PostgreSQL or Redis is skipped, saying which, only when that server cannot be re
 
 import http.client
 import os
+import re
 import secrets
 import selectors
 import signal
@@ -189,6 +190,7 @@ class GunicornServer:
     def __init__(self, environment: dict[str, str], workers: int = 2, name: str = "server"):
         self.port = free_port()
         self.name = name
+        self.workers = workers
         self.environment = {
             **environment,
             "BIND": f"127.0.0.1:{self.port}",
@@ -224,6 +226,22 @@ class GunicornServer:
     def _read_log(self):
         for line in self.process.stdout:
             self.log += line
+
+    def _logged_pids(self, message: str) -> set[int]:
+        return {int(pid) for pid in re.findall(rf"{re.escape(message)}:? (\d+)", self.log)}
+
+    def reload(self, timeout: float = 60) -> None:
+        """``kill -HUP`` the master, as a deploy does: gunicorn starts new workers and stops the
+        old ones; returns once every old worker has exited and the new ones answer."""
+        old = self._logged_pids("Booting worker with pid")
+        os.kill(self.process.pid, signal.SIGHUP)
+
+        def replaced():
+            booted = self._logged_pids("Booting worker with pid")
+            exited = self._logged_pids("Worker exiting (pid")
+            return len(booted - old) >= self.workers and old <= exited
+
+        wait_until(replaced, timeout, what=f"{self.name}'s workers to be replaced")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -324,15 +342,20 @@ class Browser:
 
 class TcpProxy:
     """Forwards a loopback port to ``target``. :meth:`stop` closes the port and every connection
-    through it (the server behind looks gone: refused, reset); :meth:`start` opens it again."""
+    through it (the server behind looks gone: refused, reset); :meth:`start` opens it again.
+    :meth:`hang` makes the server behind look hung instead: connections are accepted and
+    nothing is ever answered, until :meth:`resume`. ``accepted`` counts the connections made."""
 
     def __init__(self, target_host: str, target_port: int):
         self.target = (target_host, target_port)
         self.port = free_port()
+        self.accepted = 0
         self._listener: socket.socket | None = None
         self._connections: set[socket.socket] = set()
+        self._held: set[socket.socket] = set()  # accepted while hung, never answered
         self._lock = threading.Lock()
         self._running = threading.Event()
+        self._hung = threading.Event()
 
     def start(self) -> "TcpProxy":
         listener = socket.socket()
@@ -347,17 +370,32 @@ class TcpProxy:
 
     def stop(self) -> None:
         self._running.clear()
+        self._hung.clear()
         if self._listener is not None:
             self._listener.close()
             self._listener = None
+        self._close_all()
+
+    def hang(self) -> None:
+        """From now on nothing is answered: open connections go silent, new ones are accepted
+        and then ignored (a Redis or database that is overloaded or half dead)."""
+        self._hung.set()
+
+    def resume(self) -> None:
+        """Answer again; the connections that hung are closed (their clients gave up on them)."""
+        self._close_all()
+        self._hung.clear()
+
+    def _close_all(self) -> None:
         with self._lock:
-            for connection in self._connections:
+            for connection in self._connections | self._held:
                 try:
                     connection.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
                 connection.close()
             self._connections.clear()
+            self._held.clear()
 
     def _accept(self, listener: socket.socket) -> None:
         while self._running.is_set():
@@ -367,6 +405,11 @@ class TcpProxy:
                 continue
             except OSError:
                 return
+            with self._lock:
+                self.accepted += 1
+                if self._hung.is_set():
+                    self._held.add(client)
+                    continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -388,7 +431,10 @@ class TcpProxy:
             selector.register(a, selectors.EVENT_READ, b)
             selector.register(b, selectors.EVENT_READ, a)
             while True:
-                for key, _events in selector.select(timeout=1):
+                if self._hung.is_set():
+                    time.sleep(0.05)  # read nothing, answer nothing
+                    continue
+                for key, _events in selector.select(timeout=0.2):
                     data = key.fileobj.recv(65536)
                     if not data:
                         return

@@ -14,14 +14,10 @@ from html import unescape
 
 import openpyxl
 import pytest
-from django.conf import settings as django_settings
-from django.contrib.admin.sites import site as admin_site
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from import_export.tmp_storages import CacheStorage
 
 from rcp.formats import ImportFileError, SafeCSV, SafeXLSX
 from rcp.models import (
@@ -30,6 +26,7 @@ from rcp.models import (
     Meeting,
     Organisation,
     Participation,
+    PendingUpload,
     Process,
     ProcessFocusArea,
     ProcessOrganisation,
@@ -44,6 +41,7 @@ from rcp.resources import (
     ProcessResource,
 )
 from rcp.spreadsheets import describe_problems, export_bytes
+from rcp.workflow import COMMAND_LINE, delete_profile
 
 from .factories import (
     ChairFactory,
@@ -89,9 +87,10 @@ def read_csv(content: str | bytes):
 
 
 def import_file(resource_class, content: str | bytes, *, dry_run=False):
-    """Import a CSV file; return the result and the messages an editor is shown."""
+    """Import a CSV file as the command line does; return the result and the messages an
+    editor is shown."""
     resource = resource_class()
-    result = resource.import_data(read_csv(content), dry_run=dry_run)
+    result = resource.import_data(read_csv(content), dry_run=dry_run, user=COMMAND_LINE)
     return result, describe_problems(resource, result)
 
 
@@ -658,7 +657,7 @@ def test_file_over_the_row_limit_is_refused_and_one_at_the_limit_accepted(settin
         read_csv(header + "rabat-process,SN\nrabat-process,ML\nrabat-process,NE\n")
 
     assert str(refused.value) == (
-        "The file has 3 rows, more than the 2 an import may hold. Split it into smaller files."
+        "The file has more than the 2 rows an import may hold. Split it into smaller files."
     )
     assert len(read_csv(header + "rabat-process,SN\nrabat-process,ML\n")) == 2
 
@@ -1032,8 +1031,7 @@ def test_admin_import_refuses_an_oversized_file_before_reading_it(
     admin_client, rabat, settings, monkeypatch
 ):
     settings.RCP_IMPORT_MAX_BYTES = 20
-    stored, parsed = [], []
-    monkeypatch.setattr(CacheStorage, "save", lambda self, data: stored.append(data))
+    parsed = []
     original_create_dataset = SafeCSV.create_dataset
 
     def spy_create_dataset(self, in_stream, **kwargs):
@@ -1047,30 +1045,30 @@ def test_admin_import_refuses_an_oversized_file_before_reading_it(
     html = unescape(preview.content.decode())
     assert "more than the 0.0 MB an import may hold" in html
     assert "Confirm import" not in html
-    assert stored == parsed == []
+    assert parsed == []
+    assert not PendingUpload.objects.exists()
 
 
-def test_admin_upload_waits_in_the_shared_cache_not_a_local_file(admin_client, rabat):
+def test_admin_upload_waits_in_the_database_as_its_uploaders_until_confirmed(
+    admin_client, admin_user, rabat
+):
     content = b"process,country\nrabat-process,SN\n"
-    assert django_settings.IMPORT_EXPORT_TMP_STORAGE_CLASS == (
-        "import_export.tmp_storages.CacheStorage"
-    )
-    assert admin_site._registry[Participation].get_tmp_storage_class() is CacheStorage
 
     confirm = hidden_inputs(upload(admin_client, content).content.decode())
 
-    name = confirm["import_file_name"]
-    assert cache.get(CacheStorage.CACHE_PREFIX + name) == content
-    assert not os.path.exists(os.path.join(tempfile.gettempdir(), name))
+    waiting = PendingUpload.objects.get()
+    assert waiting.token == confirm["import_file_name"]
+    assert (waiting.user, bytes(waiting.data), waiting.name) == (admin_user, content, "members.csv")
+    assert not os.path.exists(os.path.join(tempfile.gettempdir(), waiting.token))
     admin_client.post(PROCESS_IMPORT_URL, confirm)
-    assert cache.get(CacheStorage.CACHE_PREFIX + name) is None
+    assert not PendingUpload.objects.exists()
     assert Participation.objects.filter(process=rabat, country="SN").exists()
 
 
-def test_admin_confirm_after_the_upload_left_the_cache_asks_to_upload_again(admin_client, rabat):
+def test_admin_confirm_after_the_upload_expired_asks_to_upload_again(admin_client, rabat):
     preview = upload(admin_client, b"process,country\nrabat-process,SN\n")
     confirm = hidden_inputs(preview.content.decode())
-    cache.delete(CacheStorage.CACHE_PREFIX + confirm["import_file_name"])
+    PendingUpload.objects.filter(token=confirm["import_file_name"]).delete()
     counts = record_counts()
 
     done = admin_client.post(PROCESS_IMPORT_URL, confirm, follow=True)
@@ -1263,7 +1261,8 @@ def test_whole_site_exported_deleted_and_imported_back_renders_identical_pages(
     counts_before = record_counts()
     files = {resource: export_bytes(resource()) for resource in ALL_RESOURCES}
 
-    Process.objects.all().delete()
+    for process in Process.objects.all():
+        delete_profile(process, actor=COMMAND_LINE)
     Organisation.objects.all().delete()
     FocusArea.objects.all().delete()
     Region.objects.all().delete()

@@ -212,6 +212,9 @@ REQUESTS = {
     "form without CSRF token": lambda c: Client(enforce_csrf_checks=True).post("/admin/login/"),
     "health check": lambda c: c.get("/healthz"),
     "health check, wrong method": lambda c: c.post("/healthz"),
+    "refused: a NUL in the query string": lambda c: c.get("/search/?q=ab%00cd"),
+    "refused: a NUL in a form": lambda c: c.post("/admin/login/", {"username": "a\x00"}),
+    "refused: a host not allowed": lambda c: c.get("/", HTTP_HOST="evil.example"),
 }
 
 

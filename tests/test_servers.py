@@ -4,12 +4,14 @@ balancer, sharing one PostgreSQL database and one Redis.
 The module creates its own PostgreSQL database (whatever database the rest of the suite uses),
 migrates it, loads the bundled Tripoli profile, and starts two servers, A and B, with two
 workers each; everything is stopped and dropped at the end. A third server, C, reaches the
-database through a proxy the tests cut and restore. Requests say they came over HTTPS
-(``X-Forwarded-Proto``), as the load balancer does.
+database through a proxy the tests cut and restore; a fourth, D, reaches Redis through one that
+the tests cut, hang and restore. Requests say they came over HTTPS (``X-Forwarded-Proto``), as
+the load balancer does.
 """
 
 import json
 import re
+import time
 import types
 import uuid
 from urllib.parse import urlsplit
@@ -20,6 +22,7 @@ from .admin_forms import form_data
 from .pages import navigation_items, parse
 from .servers import (
     POSTGRES_URL,
+    REDIS_URL,
     Browser,
     Database,
     GunicornServer,
@@ -127,9 +130,9 @@ def test_publishing_and_unpublishing_in_another_process_shows_at_once_on_both(si
 
     set_status = (
         "from rcp.models import Process\n"
+        "from rcp.workflow import COMMAND_LINE, set_status\n"
         "process = Process.objects.get(slug='bali-process')\n"
-        "process.status = {!r}\n"
-        "process.save()\n"
+        "set_status(process, {!r}, actor=COMMAND_LINE)\n"
     )
     django_shell(site.environment, set_status.format("published"))
     published = (site.a.get(slug).status, site.b.get(slug).status)
@@ -283,3 +286,126 @@ def test_a_server_started_while_the_database_is_away_serves_once_it_is_back(
     proxy.start()
 
     assert wait_until(lambda: server.get("/").status == 200, timeout=10, what="the home page")
+
+
+# --- Redis goes away, or hangs, and comes back --------------------------------------------------
+
+
+@pytest.fixture
+def server_behind_a_redis_proxy(site):
+    """Server D: the same database, Redis reached through a proxy (its own key prefix, so
+    nothing cached by A or B). Started by calling the fixture, with extra settings."""
+    target = urlsplit(REDIS_URL)
+    proxy = TcpProxy(target.hostname, target.port or 6379).start()
+    prefix = f"rcp-test-{uuid.uuid4().hex[:12]}"
+    started: list[GunicornServer] = []
+
+    def start(**settings) -> tuple[GunicornServer, TcpProxy, dict[str, str]]:
+        environment = production_environment(site.database.url, prefix, **settings)
+        environment["REDIS_URL"] = target._replace(netloc=f"127.0.0.1:{proxy.port}").geturl()
+        server = GunicornServer(environment, workers=2, name="D")
+        started.append(server)
+        return server.start(), proxy, environment
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.stop()
+        proxy.stop()
+        delete_redis_keys(prefix)
+
+
+def create_published_process(environment, slug: str) -> str:
+    """A published profile made in a process of its own; returns its primary key."""
+    return django_shell(
+        environment,
+        "from rcp.models import Process\n"
+        "from rcp.workflow import COMMAND_LINE, set_status\n"
+        f"process = Process.objects.create(name='Outage Process', slug={slug!r})\n"
+        "set_status(process, 'published', actor=COMMAND_LINE)\n"
+        "print(process.pk)\n",
+    ).strip()
+
+
+def warm(server: GunicornServer, path: str) -> None:
+    """Request ``path`` until both workers have served it from the cache."""
+    hits = 0
+    for _ in range(40):
+        if server.get(path).header("X-Page-Cache") == "hit":
+            hits += 1
+            if hits >= 6:
+                return
+    pytest.fail(f"{path} was not served from the cache")
+
+
+def test_a_profile_unpublished_while_redis_is_away_stays_unpublished_after_a_restart(
+    server_behind_a_redis_proxy,
+):
+    """The issue's sequence: publish and warm; Redis goes away; a Publisher unpublishes in the
+    admin; the workers are recycled (a deploy) before Redis returns. No worker may then serve
+    the cached profile; the cache is used again within seconds."""
+    server, proxy, environment = server_behind_a_redis_proxy()
+    path = "/processes/outage-process/"
+    pk = create_published_process(environment, "outage-process")
+    warm(server, path)
+
+    proxy.stop()
+    publisher = Browser(server, client_address="192.0.2.20")
+    assert publisher.log_in(EDITOR, PASSWORD).status == 302
+    changelist = publisher.get("/admin/rcp/process/")
+    assert changelist.status == 200
+    unpublished = publisher.post(
+        "/admin/rcp/process/",
+        {
+            "action": "unpublish",
+            "_selected_action": pk,
+            "index": "0",
+            "csrfmiddlewaretoken": publisher.cookies["csrftoken"],
+        },
+    )
+    assert unpublished.status == 302
+    during = server.get(path)
+    server.reload()
+    proxy.start()
+
+    back = time.monotonic()
+    answers = []  # for 7 s at least, and until the cache serves the page again
+    while time.monotonic() - back < 7 or not any(hit for _status, hit in answers):
+        assert time.monotonic() - back < 30, f"{path} never came from the cache again"
+        response = server.get(path)
+        answers.append((response.status, response.header("X-Page-Cache") == "hit"))
+        time.sleep(0.05)
+
+    assert during.status == 404
+    assert {status for status, _hit in answers} == {404}, answers
+    assert "Outage Process" not in page_text(server.get("/"))
+
+
+def test_a_hung_redis_neither_slows_the_site_nor_fails_the_health_check(
+    server_behind_a_redis_proxy,
+):
+    """Redis accepts connections and never answers: each worker waits for it once, then skips
+    it, so pages render at uncached speed, and /healthz tells the load balancer to keep the
+    server (database up) while saying the cache is degraded."""
+    server, proxy, _environment = server_behind_a_redis_proxy(
+        REDIS_TIMEOUT="2", REDIS_SKIP_SECONDS="60"
+    )
+    assert server.get(TRIPOLI).status == 200
+
+    proxy.hang()
+    started = time.monotonic()
+    pages = [server.get(TRIPOLI, timeout=30) for _ in range(20)]
+    elapsed = time.monotonic() - started
+    health = server.get("/healthz", timeout=30)
+
+    assert [page.status for page in pages] == [200] * 20
+    assert "Tripoli Process" in page_text(pages[-1])
+    # Waiting for Redis on every request would take 20 x 2 s at least; each worker waits
+    # once (2 x 2 s), then renders without it.
+    assert elapsed < 15, f"20 pages took {elapsed:.1f} s with Redis hung"
+    assert health.status == 200
+    body = json.loads(health.body)
+    assert body["status"] == "degraded"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert body["checks"]["cache"]["status"] == "degraded"

@@ -65,13 +65,21 @@ INSTALLED_APPS = [
     "axes",
 ]
 
-MIDDLEWARE = [
-    # Readers' public pages from the cache, with the headers stored with them (rcp/cache.py).
-    "rcp.cache.PublicPageCacheMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Security headers on every response, static files included.
+# The security headers of every response (tests/test_production.py checks them), static files
+# included. SecurityMiddleware last, so that its HTTP->HTTPS redirect passes through the other two.
+RCP_SECURITY_HEADERS_MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+]
+MIDDLEWARE = [
+    # A NUL character in the address, a header, a cookie or a form gets a 400 before anything
+    # reads them, the page cache included; the refusal gets the security headers too.
+    "rcp.security.RefuseNulCharactersMiddleware",
+    # Readers' public pages from the cache, with the headers stored with them (rcp/cache.py).
+    "rcp.cache.PublicPageCacheMiddleware",
+    *RCP_SECURITY_HEADERS_MIDDLEWARE,
+    "rcp.security.AdminNotIndexedMiddleware",
     "rcp.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,6 +167,9 @@ COUNTRIES_OVERRIDE = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a log-in lands when its "next" is missing or refused (another site, say): the admin's
+# index, wherever ADMIN_URL puts it (Django's default, /accounts/profile/, does not exist here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Django's cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -170,11 +181,13 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Keys of several sites (or test runs) sharing one Redis stay apart.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "rcp"),
-            # A Redis that does not answer slows a request by at most this much (seconds):
-            # pages are then rendered without the cache.
+            # A Redis that does not answer slows a request by at most this much (seconds);
+            # each process then skips it for REDIS_SKIP_SECONDS before trying again, and
+            # renders pages without the cache meanwhile (rcp/redis_cache.py).
             "OPTIONS": {
                 "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
                 "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+                "skip_seconds": float(os.environ.get("REDIS_SKIP_SECONDS", "5")),
             },
         }
     }
@@ -184,19 +197,39 @@ else:
 # Public pages are served from the cache and invalidated when any profile data changes
 # (rcp/cache.py). Seconds a page is kept at most; 0 turns the page cache off.
 RCP_PAGE_CACHE_SECONDS = int(os.environ.get("RCP_PAGE_CACHE_SECONDS", "3600"))
+# Session keys are signed, so that the page cache tells an editor's session from a made-up
+# cookie without the database (rcp/sessions.py); sessions are kept in the database.
+SESSION_ENGINE = "rcp.sessions"
 
-# CSV and Excel import/export (django-import-export).
-# An upload waits for confirmation in the cache, not in a local temp file, so the
-# confirmation may reach another app server.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# CSV and Excel import/export (django-import-export). An upload waiting for confirmation is kept
+# in the database (RCP_UPLOAD_* below; rcp.admin.SpreadsheetAdmin), not in the library's
+# temporary storage, so that any app server can confirm it and Redis never holds one.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Only staff holding rcp.import_<model> / rcp.export_<model> see the buttons and may use them;
 # by default the library lets anyone with view permission import.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-# Files are refused before they are read whole: size in bytes, then data rows.
+# Files are refused before they are read whole: size in bytes, then data rows. 5,000 rows (more
+# than any real profile file: all members of all processes are about 3,000) import in under 20 s
+# on PostgreSQL with a full check and history of every row, within a worker's timeout; `make
+# bench` measures it. Raise it only with the workers' timeout (GUNICORN_TIMEOUT).
 RCP_IMPORT_MAX_BYTES = int(os.environ.get("RCP_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
-RCP_IMPORT_MAX_ROWS = int(os.environ.get("RCP_IMPORT_MAX_ROWS", "20000"))
+RCP_IMPORT_MAX_ROWS = int(os.environ.get("RCP_IMPORT_MAX_ROWS", "5000"))
+# A legacy profile page, uploaded or pasted (rcp/legacy/limits.py): real pages are tens of KB.
+RCP_LEGACY_MAX_BYTES = int(os.environ.get("RCP_LEGACY_MAX_BYTES", str(1024 * 1024)))
+# The first handler gives a page pasted over Django's 2.5 MB limit on fields the form's message.
+FILE_UPLOAD_HANDLERS = [
+    "rcp.legacy.limits.OversizedPageHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploads waiting for an editor's confirmation (rcp/uploads.py), kept in the database: for this
+# long at most, and at most this many (and this many bytes) per user; the oldest go first.
+RCP_UPLOAD_WAIT_SECONDS = int(os.environ.get("RCP_UPLOAD_WAIT_SECONDS", "3600"))
+RCP_UPLOADS_PER_USER = int(os.environ.get("RCP_UPLOADS_PER_USER", "3"))
+RCP_UPLOAD_BYTES_PER_USER = int(
+    os.environ.get("RCP_UPLOAD_BYTES_PER_USER", str(3 * RCP_IMPORT_MAX_BYTES))
+)
 
 # Structured logs: one JSON object per line (rcp/events.py); LOG_FORMAT=text for plain lines.
 LOGGING = {
@@ -253,6 +286,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
 # HTTPS everywhere in production; /healthz stays reachable over plain HTTP for the load balancer.
+# The redirect carries the same headers as every response, except HSTS: sent over plain HTTP it
+# would be ignored (RFC 6797, 7.2); the HTTPS response it leads to carries it.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
@@ -263,12 +298,17 @@ CSRF_COOKIE_SECURE = PRODUCTION
 
 # Password guessing on the admin (django-axes, rcp/security.py): after AXES_FAILURE_LIMIT
 # failures for one user name from one address, that pair is locked out for
-# AXES_COOLOFF_MINUTES. Attempts are kept in the database, so every app server agrees.
+# AXES_COOLOFF_MINUTES, and so is an address after AXES_IP_FAILURE_LIMIT failures across all
+# user names (one password tried against many names). Attempts are kept in the database, so
+# every app server agrees. The address is the connection's, or the load balancer's
+# X-Forwarded-For entry with TRUSTED_PROXY_COUNT (README: app servers behind it only).
 AUTHENTICATION_BACKENDS = [
     "rcp.security.WebLoginAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "rcp.security.AddressLockoutAxesHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

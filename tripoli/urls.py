@@ -22,3 +22,6 @@ urlpatterns = [
 
 # The 503 page when the database is unreachable, else the plain 500 page (rcp/health.py).
 handler500 = "rcp.health.server_error"
+# A request the site cannot read (a NUL character, a body too big): the 400 page in the
+# site's design (rcp/security.py).
+handler400 = "rcp.security.bad_request"

@@ -100,16 +100,27 @@ def _key(text: str) -> str:
     return normalise_country_text(text)
 
 
+def _glued_pattern(label: str) -> str:
+    return re.escape(label).replace(r"\ ", r"\s+") + "(?=[A-Z])"
+
+
+GLUED_LABELS = [
+    (label, re.compile(_glued_pattern(label), re.IGNORECASE))
+    for label in sorted(NAVIGATION)
+    if len(label) >= 4
+]
+# Whether any of them starts the line: most lines are then answered with one match.
+ANY_GLUED_LABEL = re.compile("|".join(_glued_pattern(label) for label, _p in GLUED_LABELS), re.I)
+
+
 def _glued_blurb(text: str) -> bool:
     """ "WHO WE AREThe International ..." / "Our WorkAs the leading ...": a menu label glued to
     its blurb."""
-    for label in NAVIGATION:
-        if len(label) < 4:
-            continue
-        pattern = re.escape(label).replace(r"\ ", r"\s+")
-        if re.match(rf"^{pattern}(?=[A-Z])", text, re.IGNORECASE) and len(text) > len(label) + 20:
-            return True
-    return False
+    if not ANY_GLUED_LABEL.match(text):
+        return False
+    return any(
+        pattern.match(text) and len(text) > len(label) + 20 for label, pattern in GLUED_LABELS
+    )
 
 
 def is_strong_chrome(line: Line, previous: str | None) -> bool:

@@ -6,8 +6,10 @@
 (title, city, country) can be read around it.
 """
 
+import bisect
 import calendar
 import datetime
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -187,15 +189,27 @@ def find_dates(text: str, *, masked: str | None = None) -> DateMatch | None:
                 found.append(DateMatch(dates=dates, start=match.start(), end=match.end()))
             else:
                 impossible.append(match.span())
-    # "31 February 2014" is no date, not "February 2014".
-    found = [
-        m
-        for m in found
-        if not any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in impossible)
-    ]
+    # "31 February 2014" is no date, not "February 2014": a date inside a longer impossible
+    # one is dropped (found by sorting the impossible ones once, not by comparing each pair).
+    if impossible:
+        impossible.sort()
+        starts = [start for start, _end in impossible]
+        reach = list(itertools.accumulate((end for _start, end in impossible), max))
+        found = [m for m in found if not _inside(m, starts, reach, impossible)]
     if not found:
         return None
     return max(found, key=lambda m: (m.end - m.start, m.start))
+
+
+def _inside(match: DateMatch, starts: list[int], reach: list[int], spans) -> bool:
+    """Whether a longer span of ``spans`` (sorted; ``reach`` the furthest end so far) holds
+    ``match``: one starting before it and ending at or after its end, or one starting with
+    it and ending after it."""
+    before = bisect.bisect_left(starts, match.start)
+    if before and reach[before - 1] >= match.end:
+        return True
+    same = bisect.bisect_right(starts, match.start)
+    return same > before and spans[same - 1][1] > match.end
 
 
 def parse_year(text: str) -> int | None:

@@ -12,11 +12,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from rcp.legacy.limits import check_lines
+
 # List markers as pages write them: "- ", "• ", "1. ", "(ii) ", "a) ", Word's symbol bullets.
 BULLET = re.compile(
     r"^(?P<marker>[-\u2013\u2014\u2022\u00b7\u25aa\u25ab\u25e6\u25cf\u25cb\u25a0\u25a1\u27a2"
     r"\u25ba\u25b6\u2192\u2190\u2713\u2714\uf0b7\uf0a7\uf0d8\u00a7o](?=\s|$)"
     r"|\d{1,2}\.(?=\s)|\(?[ivx]{1,5}\)(?=\s)|[a-h]\)(?=\s))\s*"
+)
+# Control characters no text has (a NUL cannot even be stored in PostgreSQL); the ones that
+# are spaces (tabs, line and page breaks) stay.
+CONTROL_CHARACTERS = dict.fromkeys(
+    [code for code in (*range(32), 127) if not chr(code).isspace()], None
 )
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 SOURCE_HEADER = re.compile(r"^#\s*source:\s*(?P<url>\S+)\s*$", re.IGNORECASE)
@@ -93,6 +100,8 @@ def read_plain_text(text: str) -> PageText:
     lines: list[Line] = []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for number, raw in enumerate(raw_lines, start=1):
+        if not raw.strip():
+            continue  # a blank line: many cost nothing
         raw = raw.replace("\u00a0", " ")
         indent = len(raw) - len(raw.lstrip(" \t"))
         # A table saved as text: cells apart by tabs, or by pipes ("| |Angola |").
@@ -112,6 +121,7 @@ def read_plain_text(text: str) -> PageText:
         lines.append(
             Line(text=content.strip(), number=number, bullet=bullet, indent=indent, cells=cells)
         )
+        check_lines(len(lines))
     return PageText(lines=lines)
 
 
@@ -182,6 +192,7 @@ class _HTMLLines(HTMLParser):
         bullet = self.bullet
         if not bullet:
             bullet, text = split_bullet(text)
+        check_lines(len(self.lines) + 1)
         self.lines.append(
             Line(
                 text=text,
@@ -267,6 +278,7 @@ class _HTMLLines(HTMLParser):
             if cells:
                 bullet, first = split_bullet(cells[0])
                 cells[0] = first
+                check_lines(len(self.lines) + 1)
                 self.lines.append(
                     Line(
                         text=" ".join(cells),
@@ -295,9 +307,36 @@ class _HTMLLines(HTMLParser):
         self.flush()
 
 
+COMMENT_CLOSE = re.compile(r"--\s*>")  # as html.parser reads a comment's end
+MARKUP_START = re.compile(r"<!--|<!\[|<")
+
+
+def closable(text: str) -> str:
+    """A saved page's HTML with each ``<`` that can start nothing complete written ``&lt;``.
+
+    Python's own HTML parser looks for the end of a tag, comment or declaration from each
+    ``<``, to the end of the text when there is none: thousands of comments or tags that never
+    close take quadratic time (minutes for a megabyte), and a marked section (``<![``) with
+    no name fails. So every ``<`` after the last ``>``, every ``<!--`` after the last end of a
+    comment, and every ``<![`` is made text, in one pass: what the parser then reads, it reads
+    in linear time (a browser shows such characters as text too)."""
+    last_close = text.rfind(">")
+    last_comment_close = max((match.start() for match in COMMENT_CLOSE.finditer(text)), default=-1)
+
+    def escape(match: re.Match) -> str:
+        start, markup = match.start(), match.group(0)
+        if markup == "<![" or start > last_close:
+            return "&lt;" + markup[1:]
+        if markup == "<!--" and last_comment_close < start + 4:
+            return "&lt;" + markup[1:]
+        return markup
+
+    return MARKUP_START.sub(escape, text)
+
+
 def read_html(text: str) -> PageText:
     parser = _HTMLLines()
-    parser.feed(text)
+    parser.feed(closable(text))
     parser.close()
     source_url = ""
     lines = parser.lines
@@ -312,7 +351,7 @@ def read_html(text: str) -> PageText:
 
 def read_page(data: bytes | str) -> PageText:
     """The lines of a saved page, whichever form it was saved in."""
-    text = decode(data)
+    text = decode(data).translate(CONTROL_CHARACTERS)
     source_url = ""
     first, _newline, rest = text.lstrip("\ufeff").partition("\n")
     if match := SOURCE_HEADER.match(first.strip()):

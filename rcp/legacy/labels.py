@@ -87,9 +87,13 @@ SECTION_PATTERNS: list[tuple[str, str, str]] = [
     ),
     ("meetings", "", r"(?:reunions|evenements)(?: recentes| precedentes| a venir)?"),
 ]
-COMPILED_SECTIONS = [
-    (part, kind, re.compile(rf"^{pattern}$")) for part, kind, pattern in SECTION_PATTERNS
-]
+# One expression tries the patterns in order (the first that matches the whole label wins):
+# one match per line instead of one per pattern.
+SECTIONS = re.compile(
+    "|".join(
+        rf"(?P<s{index}>{pattern})$" for index, (_p, _k, pattern) in enumerate(SECTION_PATTERNS)
+    )
+)
 
 # Headings of sections a profile has no place for: their lines are reported, not guessed at.
 EXTRA_HEADING = re.compile(
@@ -136,11 +140,16 @@ YEAR_CHAIR_FIELD = re.compile(
 )
 
 
+COUNT_IN_BRACKETS = re.compile(r"\((?:[^()]*\d[^()]*)\)")
+COUNT_IN_SQUARE_BRACKETS = re.compile(r"\[[^\]]*\d[^\]]*\]?")
+LEADING_COUNT = re.compile(r"^\s*\d+\s+")
+
+
 def fold(text: str) -> str:
     """A label as it is compared: "Observer States (2 States):" -> "observer states"."""
-    text = re.sub(r"\((?:[^()]*\d[^()]*)\)", " ", text)  # "(15)", "(12 States)"
-    text = re.sub(r"\[[^\]]*\d[^\]]*\]?", " ", text)
-    text = re.sub(r"^\s*\d+\s+", " ", text)  # "10 Members"
+    text = COUNT_IN_BRACKETS.sub(" ", text)  # "(15)", "(12 States)"
+    text = COUNT_IN_SQUARE_BRACKETS.sub(" ", text)
+    text = LEADING_COUNT.sub(" ", text)  # "10 Members"
     return normalise_country_text(text)
 
 
@@ -161,14 +170,22 @@ class Field:
     when: str = ""
 
 
+#: A section label is a few words; a longer line is content (and is not matched at all, so a
+#: huge line costs nothing here).
+MAX_LABEL_CHARS = 300
+
+
 def match_section(text: str) -> tuple[str, str] | None:
+    if len(text) > MAX_LABEL_CHARS:
+        return None
     key = fold(text)
     if not key or len(key.split()) > 9:
         return None
-    for part, kind, pattern in COMPILED_SECTIONS:
-        if pattern.match(key):
-            return part, kind
-    return None
+    match = SECTIONS.match(key)
+    if match is None:
+        return None
+    part, kind, _pattern = SECTION_PATTERNS[int(match.lastgroup[1:])]
+    return part, kind
 
 
 def split_label(text: str) -> tuple[str, str] | None:

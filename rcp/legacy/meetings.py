@@ -14,6 +14,7 @@ from rcp.legacy.names import country_code
 from rcp.legacy.profile import ParsedDates, ParsedMeeting
 
 QUOTES = {"\u201c": "\u201d", "\u00ab": "\u00bb", '"': '"', "\u2018": "\u2019"}
+OPENING_QUOTE = re.compile("[" + "".join(QUOTES) + "]")
 VIRTUAL = re.compile(
     r"^(virtual(ly)?(\s+(event|meeting|conference|format))?|online(\s+(event|meeting))?|"
     r"video\s?conference|webinar|hybrid(\s+(event|meeting|format))?|en ligne|"
@@ -41,20 +42,26 @@ SMALL_WORDS = {"of", "on", "the", "and", "for", "in", "at", "to", "a", "an", "wi
 
 def mask_quotes(text: str) -> str:
     """``text`` with what stands inside paired quotes replaced by spaces (same length)."""
-    chars = list(text)
-    i = 0
-    while i < len(chars):
-        closing = QUOTES.get(chars[i])
-        if closing:
-            # An apostrophe is not an opening quote: "Africa’s".
-            j = text.find(closing, i + 1)
-            if j > i:
-                for k in range(i + 1, j):
-                    chars[k] = " "
-                i = j + 1
-                continue
-        i += 1
-    return "".join(chars)
+    pieces = []
+    # Where each closing quote is next found: looked up again only once passed (a text of
+    # many opening quotes and no closing one is read in one pass, not one per quote).
+    found: dict[str, int] = {}
+    done = i = 0
+    while (opening := OPENING_QUOTE.search(text, i)) is not None:
+        i = opening.start()
+        closing = QUOTES[opening.group(0)]
+        # An apostrophe is not an opening quote: "Africa’s".
+        j = found.get(closing, i)
+        if -1 < j <= i:
+            j = found[closing] = text.find(closing, i + 1)
+        if j > i:
+            pieces += [text[done : i + 1], " " * (j - i - 1)]
+            done = j
+            i = j + 1
+        else:
+            i += 1
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def tidy_title(title: str) -> str:
@@ -85,34 +92,34 @@ def tidy_title(title: str) -> str:
     return title
 
 
+# What splits a meeting's line, or changes where a split may be: brackets, quotes, commas
+# and dashes with a space on each side.
+SEGMENT_MARKS = re.compile(r"[()\[\]\u201c\u00ab\u2018\u201d\u00bb\u2019\",]|\s[-\u2013\u2014]\s")
+
+
 def split_segments(text: str) -> list[tuple[str, str]]:
     """The parts of a meeting's line between commas and spaced dashes, outside quotes and
-    brackets, each with the separator that came before it (to rebuild a title as written)."""
+    brackets, each with the separator that came before it (to rebuild a title as written).
+    Only the characters that matter are visited, not each character of a long line."""
     segments: list[tuple[str, str]] = []
-    current: list[str] = []
+    start = 0
     separator = ""
     depth = 0
     straight_quote = False
-    index = 0
-    while index < len(text):
-        char = text[index]
+    curly_single = "\u2018" in text
+    for match in SEGMENT_MARKS.finditer(text):
+        char = match.group(0)
         if char in "([\u201c\u00ab\u2018":
             depth += 1
-        elif char in ")]\u201d\u00bb" or (char == "\u2019" and depth and "\u2018" in text):
+        elif char in ")]\u201d\u00bb" or (char == "\u2019" and depth and curly_single):
             depth = max(depth - 1, 0)
         elif char == '"':
             straight_quote = not straight_quote
-        if depth == 0 and not straight_quote:
-            dash = re.match(r"\s[-\u2013\u2014]\s", text[index:])
-            if char == "," or dash:
-                segments.append(("".join(current).strip(), separator))
-                separator = ", " if char == "," else dash.group(0)
-                current = []
-                index += 1 if char == "," else len(dash.group(0))
-                continue
-        current.append(char)
-        index += 1
-    segments.append(("".join(current).strip(), separator))
+        if depth == 0 and not straight_quote and (char == "," or len(char) == 3):
+            segments.append((text[start : match.start()].strip(), separator))
+            separator = ", " if char == "," else char
+            start = match.end()
+    segments.append((text[start:].strip(), separator))
     return [(segment, sep) for segment, sep in segments if segment]
 
 
@@ -125,6 +132,10 @@ def _place_segments(
     # "in Geneva", "à Dakar": the preposition is not the place.
     segments = [re.sub(r"^(?:in|at|à|a|en|au)\s+(?=[A-Z])", "", segment) for segment in segments]
     codes = [country_code(segment) for segment in segments]
+    # Whether a segment after each one names a country.
+    code_after = [False] * len(segments)
+    for index in range(len(segments) - 2, -1, -1):
+        code_after[index] = code_after[index + 1] or bool(codes[index + 1])
     for index in range(len(segments) - 1, -1, -1):
         segment = segments[index]
         if index in glued:
@@ -142,8 +153,7 @@ def _place_segments(
             continue
         code = codes[index]
         if code and country is None:
-            following = [c for c in codes[index + 1 :] if c]
-            if following:
+            if code_after[index]:
                 continue
             # "Djibouti, Djibouti", "Luxembourg, Luxembourg": the city named like its country.
             country = code

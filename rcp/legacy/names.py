@@ -11,7 +11,13 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from rcp.countries import COUNTRY_ALIASES, normalise_country_text, resolve_country, suggest_country
+from rcp.countries import (
+    COUNTRY_ALIASES,
+    may_begin_country_name,
+    normalise_country_text,
+    resolve_country,
+    suggest_country,
+)
 
 # Footnote marks after a name: "Egypt*", "Libya¹", "Mali (1)", "Sudan [2]".
 FOOTNOTE_MARK = re.compile(r"\s*(\*+|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\(\d{1,2}\)|\[\d{1,2}\])$")
@@ -64,6 +70,17 @@ def _code_for_words(words: tuple[str, ...]) -> str | None:
     return country_code(" ".join(words))
 
 
+@functools.lru_cache(maxsize=8192)
+def _folded_words(token: str) -> tuple[str, ...]:
+    return tuple(normalise_country_text(token).split())
+
+
+def _may_be_country(text: str) -> bool:
+    """A quick "no" for one word that cannot be a country (most words of a long line)."""
+    words = _folded_words(text)
+    return bool(words) and (len(text.strip()) == 2 or may_begin_country_name(words))
+
+
 @dataclass
 class Piece:
     """One name read from a line: a country (``code``) or words that are none."""
@@ -109,38 +126,55 @@ def split_countries(text: str) -> tuple[list[Piece], int]:
     tokens = [token.strip(".:") or token for token in raw_tokens]
 
     n = len(tokens)
-    # best[i] = (unread words, pieces, path) for tokens[:i]
-    best: list[tuple[int, int, list] | None] = [None] * (n + 1)
-    best[0] = (0, 0, [])
+    # best[j] = (unread words, pieces, i, step): the best reading of tokens[:j] ends with
+    # ``step`` over tokens[i:j]. Back-pointers, not copied paths, keep this linear in the line.
+    best: list[tuple[int, int, int, tuple] | None] = [None] * (n + 1)
+    best[0] = (0, 0, -1, ())
     for i in range(n):
         if best[i] is None:
             continue
-        unread, count, path = best[i]
+        unread, count = best[i][0], best[i][1]
         token = tokens[i]
         candidates = []
         if token in {",", ";", "/", "|", "\t"} or token.casefold() in SEPARATOR_WORDS:
-            candidates.append((i + 1, unread, count, [*path, ("sep", token)]))
+            candidates.append((i + 1, unread, count, ("sep", token)))
         elif token.startswith("\u2063"):
-            candidates.append((i + 1, unread, count, [*path, ("note", token)]))
+            candidates.append((i + 1, unread, count, ("note", token)))
         else:
+            leading: list[str] = []  # the words of tokens[i:j-1], as countries are looked up
             for j in range(i + 1, min(n, i + 8) + 1):
-                words = tuple(tokens[i:j])
-                if any(w in {",", ";", "/", "|"} or w.startswith("\u2063") for w in words):
+                last = tokens[j - 1]
+                if last in {",", ";", "/", "|"} or last.startswith("\u2063"):
                     break
+                if j > i + 1:
+                    leading += _folded_words(tokens[j - 2])
+                    if leading and not may_begin_country_name(leading):
+                        break  # no country's name begins so: no longer run can be one
+                words = tuple(tokens[i:j])
                 cleaned, _mark = strip_mark(" ".join(words))
+                if j == i + 1 and not _may_be_country(cleaned):
+                    continue
                 code = _code_for_words((cleaned,))
                 if code:
-                    candidates.append((j, unread, count + 1, [*path, ("country", words, code)]))
-            candidates.append((i + 1, unread + 1, count, [*path, ("word", token)]))
-        for j, new_unread, new_count, new_path in candidates:
+                    candidates.append((j, unread, count + 1, ("country", words, code)))
+            candidates.append((i + 1, unread + 1, count, ("word", token)))
+        for j, new_unread, new_count, step in candidates:
             current = best[j]
-            score = (new_unread, new_count)
-            if current is None or score < (current[0], current[1]):
-                best[j] = (new_unread, new_count, new_path)
+            if current is None or (new_unread, new_count) < (current[0], current[1]):
+                best[j] = (new_unread, new_count, i, step)
 
-    unread, _count, path = best[n]
+    unread = best[n][0]
+    path = []
+    j = n
+    while j > 0:
+        _unread, _count, i, step = best[j]
+        path.append(step)
+        j = i
+    path.reverse()
     pieces: list[Piece] = []
     pending_words: list[str] = []
+    # Several notes on one name are joined once, at the end (not string by string).
+    notes_of: dict[int, list[str]] = {}
 
     def flush_words():
         if pending_words:
@@ -161,11 +195,13 @@ def split_countries(text: str) -> tuple[list[Piece], int]:
             note = notes[index]
             if re.fullmatch(r"\d{1,2}", note) and pieces:
                 pieces[-1].mark = pieces[-1].mark or f"({note})"
-            elif pieces:
-                pieces[-1].note = "; ".join(filter(None, [pieces[-1].note, note]))
+            elif pieces and note:
+                notes_of.setdefault(len(pieces) - 1, []).append(note)
         else:
             flush_words()
     flush_words()
+    for index, piece_notes in notes_of.items():
+        pieces[index].note = "; ".join(piece_notes)
     return [piece for piece in pieces if piece.written or piece.code], unread
 
 
@@ -229,13 +265,16 @@ def parse_organisation(text: str) -> OrganisationName | None:
     return OrganisationName(name=text, acronym=acronym, english_name=english, note=note)
 
 
+BRACKETED_ACRONYM = re.compile(r"\([A-Z][A-Za-z0-9+&./-]{1,14}(,[^()]*)?\)")
+
+
 def looks_like_organisation(text: str) -> bool:
     text = text.strip()
     if not text:
         return False
     if looks_like_acronym(text):
         return True
-    if re.search(r"\([A-Z][A-Za-z0-9+&./-]{1,14}(,[^()]*)?\)", text):
+    if BRACKETED_ACRONYM.search(text):
         return True
     return bool(ORGANISATION_WORDS.search(text)) and text[0].isupper()
 
@@ -259,27 +298,64 @@ def split_organisations(text: str) -> list[str]:
     return _split_and(text)
 
 
+#: A line with more "and"s than this is prose, not organisations joined by "and".
+MAX_ANDS = 20
+AND = re.compile(r"\s(and|et|&)\s")
+LEADING_AND = re.compile(r"\s*(and|et|&)\s+")
+ONE_NAME_WITH_ACRONYM = re.compile(r"[^()]+\([^()]+\)")
+
+
 def _split_and(text: str) -> list[str]:
     """Split "A and B" at an "and" only where both sides are organisations' names.
     "Organisation for Economic Co-operation and Development (OECD)" is one: a name ending in
-    its only acronym is never split."""
-    if re.fullmatch(r"[^()]+\([^()]+\)", text.strip()):
+    its only acronym is never split.
+
+    Each "and" is tested from where the words that make a name an organisation's are (found
+    once), not by searching each side again, so a long line costs one pass per split."""
+    if ONE_NAME_WITH_ACRONYM.fullmatch(text.strip()):
         return [text]
-    positions = [m.start() for m in re.finditer(r"\s(and|et|&)\s", text)]
+    positions = [match.start() for match in AND.finditer(text)]
+    if not positions or len(positions) > MAX_ANDS:
+        return [text]
+    words = [match.span() for match in ORGANISATION_WORDS.finditer(text)]
+    brackets = [match.start() for match in BRACKETED_ACRONYM.finditer(text)]
+    first_word_end = words[0][1] if words else len(text) + 1
+    last_word_start = words[-1][0] if words else -1
+    first_bracket_end = BRACKETED_ACRONYM.search(text).end() if brackets else len(text) + 1
+    last_bracket_start = brackets[-1] if brackets else -1
+    start = len(text) - len(text.lstrip())
     best = None
+    depth, counted = 0, 0
     for position in positions:
-        if _depth_at(text, position):
+        for char in text[counted:position]:
+            if char in "([\u201c\u00ab":
+                depth += 1
+            elif char in ")]\u201d\u00bb":
+                depth = max(depth - 1, 0)
+        counted = position
+        if depth:
             continue
-        left, right = text[:position].strip(), re.sub(r"^\s*(and|et|&)\s+", "", text[position:])
-        if not (right[:1].isupper() and looks_like_organisation(left)):
+        left = text[start:position].rstrip()
+        right_start = LEADING_AND.match(text, position).end()
+        right = text[right_start:]
+        # What looks_like_organisation() would say of each side, and whether each side has
+        # a word that names an organisation (a match wholly inside it).
+        left_word = first_word_end <= position
+        right_word = last_word_start >= right_start
+        left_is = bool(left) and (
+            looks_like_acronym(left)
+            or first_bracket_end <= position
+            or (left_word and left[0].isupper())
+        )
+        if not (right[:1].isupper() and left_is):
             continue
-        if not looks_like_organisation(right):
+        if not (
+            looks_like_acronym(right.strip()) or last_bracket_start >= right_start or right_word
+        ):
             continue
         # Without brackets, both sides need a word that names an organisation:
         # "Union for the Mediterranean and Western Mediterranean Forum".
-        if not left.endswith(")") and not (
-            ORGANISATION_WORDS.search(left) and ORGANISATION_WORDS.search(right)
-        ):
+        if not left.endswith(")") and not (left_word and right_word):
             if not (looks_like_acronym(left) and looks_like_acronym(right)):
                 continue
         # Prefer a split after an acronym in brackets: "European Union (EU) and ...".
@@ -292,32 +368,32 @@ def _split_and(text: str) -> list[str]:
     return [left, *_split_and(right)]
 
 
-def _depth_at(text: str, position: int) -> int:
-    depth = 0
-    for char in text[:position]:
-        if char in "([\u201c\u00ab":
-            depth += 1
-        elif char in ")]\u201d\u00bb":
-            depth = max(depth - 1, 0)
-    return depth
+OPENING = "([\u201c\u00ab"
+CLOSING = ")]\u201d\u00bb"
+
+
+@functools.lru_cache(maxsize=8)
+def _top_level_marks(separators: tuple[str, ...]) -> re.Pattern:
+    return re.compile("[" + re.escape(OPENING + CLOSING + '"' + "".join(separators)) + "]")
 
 
 def _split_top_level(text: str, separators: tuple[str, ...]) -> list[str]:
-    parts, current, depth = [], [], 0
+    """Split at ``separators`` outside brackets and quotes. Only the characters that matter
+    are visited (a regular expression finds them), not each character of a long line."""
+    parts, start, depth = [], 0, 0
     quote = False
-    for char in text:
-        if char in "([\u201c\u00ab":
+    for match in _top_level_marks(separators).finditer(text):
+        char = match.group(0)
+        if char in OPENING:
             depth += 1
-        elif char in ")]\u201d\u00bb":
+        elif char in CLOSING:
             depth = max(depth - 1, 0)
         elif char == '"':
             quote = not quote
         if char in separators and depth == 0 and not quote:
-            parts.append("".join(current).strip())
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current).strip())
+            parts.append(text[start : match.start()].strip())
+            start = match.end()
+    parts.append(text[start:].strip())
     return [part for part in parts if part]
 
 

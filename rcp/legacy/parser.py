@@ -14,8 +14,17 @@ The steps, each in its own module:
    markers, ceased organisations, and every line they could not place, quoted.
 
 Nothing here touches the database; ``rcp.legacy.service`` writes the result.
+
+Every step takes time linear in the page's size, whatever the page holds (one huge line,
+thousands of names that are not countries, deep HTML...): each line is classified once, list
+lines are read word by word with back-pointers, names and dates are looked for only where
+they may be, and what cannot be linear is bounded (``MAX_SUGGESTIONS``, ``MAX_YEARS``,
+``NAME_WINDOW``, a report's ``MAX_LISTED``; the page's own limits are in
+:mod:`rcp.legacy.limits`). ``bench/legacy.py`` measures pages at the limit.
 """
 
+import functools
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,7 +32,7 @@ from dataclasses import dataclass, field
 from rcp.ceased_organisations import find_ceased
 from rcp.countries import normalise_country_text
 from rcp.legacy import report as kinds
-from rcp.legacy.blocs import in_group
+from rcp.legacy.blocs import bloc_of_label, in_group
 from rcp.legacy.chrome import URL, remove_chrome
 from rcp.legacy.dates import year_range
 from rcp.legacy.extract import Line, PageText, read_page
@@ -59,6 +68,12 @@ from rcp.legacy.report import Report
 from rcp.legacy.vocabulary import DOMAIN_WORDS, INFLECTIONS
 from rcp.text import EDITORIAL_MARKER
 
+#: Years one meeting's line may name ("30 November 2010 – 2 December 2011", "(2013-2015 cycle)").
+MAX_YEARS = 6
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+#: Names that are not countries a page may have, each with a suggestion (see
+#: ``PageParser.suggestion_for``); real pages have a handful.
+MAX_SUGGESTIONS = 100
 SECTION_NAMES = {
     "preamble": "Page heading",
     "unlabelled": "Unlabelled text",
@@ -250,11 +265,46 @@ class PageParser:
         self.counts: list[CountCheck] = []
         self.footnotes: dict[str, str] = {}
         self.last_number = 0
+        self.last_page_line: Line | None = None
         self.cut_reported = False
         self.about = ""
         self.secretariat_extra: list[Line] = []
         self.page_words: Counter = Counter()
         self.objective_lines: list[Line] = []
+        # Several checks read the same list line as countries in turn: read it once.
+        self.split_countries = functools.lru_cache(maxsize=8)(split_countries)
+        self.roles: dict[tuple[str, str], Label | Field | None] = {}
+        self.suggestions: dict[str, str | None] = {}
+        self.too_many_unknown = False
+
+    def classify(self, line: Line) -> Label | Field | None:
+        """:func:`~rcp.legacy.labels.classify`, once per distinct line of the page."""
+        key = (line.text, line.bullet)
+        if key not in self.roles:
+            self.roles[key] = classify(line)
+        return self.roles[key]
+
+    def suggestion_for(self, text: str) -> str | None:
+        """:func:`~rcp.legacy.names.suggestion_for`, for the first ``MAX_SUGGESTIONS`` names
+        that are not countries. Each takes milliseconds (it is compared with every country's
+        names); a page with more such names is not a profile's lists as written, and is not
+        imported (said once, in the report)."""
+        key = normalise_country_text(text)
+        if key in self.suggestions:
+            return self.suggestions[key]
+        if len(self.suggestions) >= MAX_SUGGESTIONS:
+            if not self.too_many_unknown:
+                self.too_many_unknown = True
+                self.report.add(
+                    kinds.ERROR,
+                    f"The page names more than {MAX_SUGGESTIONS} things that are not countries "
+                    "where countries are listed: it does not read as a profile page. Check that "
+                    "it is one, and correct its lists",
+                    blocking=True,
+                )
+            return None
+        self.suggestions[key] = suggestion_for(text)
+        return self.suggestions[key]
 
     # Reporting helpers ----------------------------------------------------------------------
 
@@ -302,7 +352,7 @@ class PageParser:
 
     def run(self) -> tuple[ParsedProfile, Report]:
         lines = join_labels_and_values(self.page.lines)
-        roles = [classify(line) for line in lines]
+        roles = [self.classify(line) for line in lines]
         first_known = next((i for i, role in enumerate(roles) if role is not None), -1)
         chrome = remove_chrome(lines, first_content=first_known)
         for line in chrome.before_start:
@@ -313,6 +363,9 @@ class PageParser:
         lines = chrome.lines
         if lines:
             self.last_number = lines[-1].number
+            self.last_page_line = next(
+                (line for line in self.page.lines if line.number == self.last_number), None
+            )
         self.page_words = Counter(
             word for line in lines for word in re.findall(r"[^\W\d_]+", line.text.casefold())
         )
@@ -345,12 +398,12 @@ class PageParser:
         current: Section | None = None
         seen_known = False
         for line in lines:
-            role = classify(line)
+            role = self.classify(line)
             if isinstance(role, Field):
                 seen_known = True
                 where = current.part if current else "fields"
                 self.take_markers(line, SECTION_NAMES.get(where, where))
-                role = classify(line) or role
+                role = self.classify(line) or role
                 self.fields.append((role, where))
                 if role.key == "chair":
                     self.profile.parts.add("chairs")
@@ -446,10 +499,13 @@ class PageParser:
                     regions.extend(halves)
                 else:
                     regions.append(piece)
+        known = {r.casefold() for r in self.profile.regions}
         for region in regions:
             region = region.strip()
-            if region and region.casefold() not in {r.casefold() for r in self.profile.regions}:
-                self.profile.regions.append(region[0].upper() + region[1:])
+            if region and region.casefold() not in known:
+                region = region[0].upper() + region[1:]
+                known.add(region.casefold())
+                self.profile.regions.append(region)
 
     def field_status(self, found: Field, section: str) -> None:
         key = normalise_country_text(found.value)
@@ -478,13 +534,14 @@ class PageParser:
         for part in split_top_level(value, (";",)):
             part = re.sub(r"^(and|et)\s+", "", part.strip(), flags=re.I)
             names.extend(split_organisations(part))
+        keys = {(o.name.casefold(), o.acronym) for o in self.profile.associated_organisations}
         for text in names:
             organisation = self.organisation_from(text, "association", section)
             if organisation is None:
                 continue
-            keys = {(o.name.casefold(), o.acronym) for o in self.profile.associated_organisations}
             if (organisation.name.casefold(), organisation.acronym) in keys:
                 continue
+            keys.add((organisation.name.casefold(), organisation.acronym))
             self.profile.associated_organisations.append(organisation)
         extra = self.profile.associated_organisations[2:]
         if extra:
@@ -542,7 +599,7 @@ class PageParser:
                 dates, item = year_range(match.group(1)), match.group(2).strip()
             elif match := re.search(r"\s+(?:since|from|depuis)\s+((?:19|20)\d{2})$", item):
                 dates, item = year_range(match.group(1)), item[: match.start()].strip()
-            pieces, unread = split_countries(item)
+            pieces, unread = self.split_countries(item)
             holders: list[ParsedChair] = []
             if unread == 0 and pieces and all(p.code for p in pieces):
                 holders = [ParsedChair(written=p.written, country=p.code) for p in pieces]
@@ -555,7 +612,7 @@ class PageParser:
                 if self.line_is_last_text(text, item):
                     self.cut_off(item, section)
                 else:
-                    suggestion = suggestion_for(item)
+                    suggestion = self.suggestion_for(item)
                     self.unknown_name(line, suggestion, section, role="chair")
                 continue
             for holder in holders:
@@ -565,9 +622,7 @@ class PageParser:
 
     def line_is_last_text(self, line_text: str, item: str) -> bool:
         """Whether ``item`` ends the last line of the page (which may be cut off)."""
-        last = next(
-            (line.text.strip() for line in self.page.lines if line.number == self.last_number), ""
-        )
+        last = self.last_page_line.text.strip() if self.last_page_line else ""
         return bool(last) and line_text.strip() == last and line_text.rstrip(" .").endswith(item)
 
     # Sections -------------------------------------------------------------------------------
@@ -746,12 +801,19 @@ class PageParser:
             text = line.text.strip()
             if is_none_value(text):
                 continue
-            meeting = parse_meeting(", ".join(line.cells) if line.cells else text)
+            written = ", ".join(line.cells) if line.cells else text
+            # A line of many dates is a list or a table, not one meeting (and reading the
+            # dates of such a line takes long).
+            years = sum(1 for _year in itertools.islice(YEAR.finditer(written), MAX_YEARS + 1))
+            meeting = parse_meeting(written) if years <= MAX_YEARS else None
             if meeting is None:
                 if self.is_secretariat_text(text) and _is_prose(text):
                     self.secretariat_extra.append(line)
                 elif self.is_last(line):
                     self.cut_off(line, section.name)
+                elif years > MAX_YEARS:
+                    why = f"more than {MAX_YEARS} years in one line, so not read as one meeting"
+                    self.unplaced(line, section.name, why)
                 else:
                     self.unplaced(line, section.name, "no date in it, so not read as a meeting")
                 continue
@@ -838,19 +900,22 @@ class PageParser:
 
     def is_secretariat_text(self, text: str) -> bool:
         """A bare paragraph where "Secretariat" would be: it says who supports the process."""
-        if self.has_secretariat_label():
+        if self.has_secretariat_label:
             return False
         return bool(NO_SECRETARIAT.match(text) or SECRETARIAT_TEXT.search(text))
 
+    @functools.cached_property
     def has_secretariat_label(self) -> bool:
+        """Asked of many lines, once the page is cut into sections (which then stay as
+        they are)."""
         return any(section.part == "secretariat" and section.lines for section in self.sections)
 
     def has_countries(self, text: str) -> bool:
-        pieces, _unread = split_countries(re.sub(r"\([^()]*\)", " ", text))
+        pieces, _unread = self.split_countries(re.sub(r"\([^()]*\)", " ", text))
         return any(piece.code for piece in pieces)
 
     def mostly_countries(self, text: str) -> bool:
-        pieces, unread = split_countries(text)
+        pieces, unread = self.split_countries(text)
         found = sum(1 for piece in pieces if piece.code)
         return found >= 2 and unread <= found
 
@@ -860,7 +925,7 @@ class PageParser:
             for name in split_organisations(text):
                 self.add_organisation(line, name, section, role, group)
             return
-        pieces, unread = split_countries(text)
+        pieces, unread = self.split_countries(text)
         countries = [piece for piece in pieces if piece.code]
         if kind != "states" and (not countries or unread > 0) and looks_like_organisation(text):
             if not countries or not self.mostly_countries(text):
@@ -896,7 +961,7 @@ class PageParser:
                 continue
             self.unknown_name(
                 Line(text=written, number=line.number),
-                suggestion_for(written),
+                self.suggestion_for(written),
                 section.name,
                 role=role,
                 group=group,
@@ -1085,11 +1150,12 @@ class PageParser:
     def name_from_text(self) -> tuple[str, str, bool]:
         """The process's name as the first sentences of its objectives say it ("The Tripoli
         Process is ..."); the page's address helps choose between several. Returns the name,
-        the acronym, and whether the name is an acronym only."""
+        the acronym, and whether the name is an acronym only. Names are looked for in the
+        first ``NAME_WINDOW`` characters of the first lines: a page says its name early."""
         lines = [*self.unlabelled, *self.objective_lines][:12]
         candidates = []
         for position, line in enumerate(lines):
-            for candidate in name_candidates(line.text):
+            for candidate in name_candidates(line.text, NAME_WINDOW):
                 candidate.position = position
                 candidates.append(candidate)
         address = slug_words(self.page.source_url)
@@ -1115,8 +1181,8 @@ class PageParser:
             # "... the objectives of the Prague Process are ...": a name the address spells.
             phrases = []
             for line in lines:
-                for match in re.finditer(r"(?<![\w-])[A-Z0-9]", line.text):
-                    name, acronym, _rest = _read_name(line.text[match.start() :])
+                for match in WORD_START.finditer(line.text, 0, NAME_WINDOW):
+                    name, acronym, _rest = _read_name(line.text, match.start())
                     name = re.sub(r"^(?:the|le|la|l['\u2019])\s*", "", name, flags=re.I)
                     words = words_of(name)
                     if len(words) >= 2 and words <= address:
@@ -1168,19 +1234,26 @@ class PageParser:
 
     def assign_groups_from_header(self) -> None:
         """ "82 Members (53 AU Member States and 28 EU Member States)" over one list: each
-        country gets its group from the table of regional organisations."""
+        country gets its group from the table of regional organisations. The first statement
+        that gives some country a group does it; the others are not needed."""
+        members = self.profile.member_states
+        if not members or any(c.group for c in members):
+            return
+        tried = set()
         for check in self.counts:
             if check.part != "members" or check.group or len(check.statement.groups) < 2:
                 continue
-            labels = [label for label, _count in check.statement.groups]
-            members = [c for c in self.profile.member_states if not c.group]
-            if not members or any(c.group for c in self.profile.member_states):
-                continue
+            labels = tuple(label for label, _count in check.statement.groups)
+            if labels in tried or not any(bloc_of_label(label) for label in labels):
+                continue  # tried already, or no group the table knows: nothing to give
+            tried.add(labels)
             for country in members:
                 code = country.code or country.suggestion
                 matches = [label for label in labels if code and in_group(code, label)]
                 if len(matches) == 1:
                     country.group = matches[0]
+            if any(c.group for c in members):
+                return
 
     def merge_duplicate_countries(self) -> None:
         kept: dict[str, ParsedCountry] = {}
@@ -1234,9 +1307,19 @@ class PageParser:
         self.profile.organisations = result
 
     def check_counts(self) -> None:
+        # How many of each role and group the page lists, counted once for every statement.
+        countries = Counter()
+        organisations = Counter()
+        for country in self.profile.countries:
+            countries[country.role, None] += 1
+            countries[country.role, country.group.casefold()] += 1
+        for organisation in self.profile.organisations:
+            organisations[organisation.role, None] += 1
+            organisations[organisation.role, organisation.group.casefold()] += 1
+        any_member_group = any(c.group for c in self.profile.member_states)
         for check in self.counts:
             statement = check.statement
-            listed = self.listed(check.part, check.kind, check.group)
+            listed = self.listed(check.part, check.kind, check.group, countries, organisations)
             section = SECTION_NAMES[check.part]
             what = {"members": "members", "observers": "observers", "partners": "partners"}[
                 check.part
@@ -1268,37 +1351,28 @@ class PageParser:
                         quote=statement.written,
                     )
                 for label, count in statement.groups:
-                    in_label = [
-                        c
-                        for c in self.profile.member_states
-                        if c.group.casefold() == label.casefold()
-                    ]
-                    if not any(c.group for c in self.profile.member_states):
+                    in_label = countries["member", label.casefold()]
+                    if not any_member_group:
                         break
-                    if len(in_label) != count:
+                    if in_label != count:
                         self.report.add(
                             kinds.COUNT,
-                            f"The page states {count} {label} member states but lists "
-                            f"{len(in_label)}",
+                            f"The page states {count} {label} member states but lists {in_label}",
                             section=section,
                             quote=statement.written,
                         )
 
-    def listed(self, part: str, kind: str, group: str) -> int:
+    @staticmethod
+    def listed(part: str, kind: str, group: str, countries: Counter, organisations: Counter):
+        """How many the page lists of what a statement counts (suspended members are not
+        counted as members), from the counts of :meth:`check_counts`."""
         role = {"members": "member", "observers": "observer", "partners": "partner"}[part]
-        roles = {"member", "suspended"} if role == "member" else {role}
-        countries = [c for c in self.profile.countries if c.role in roles]
-        if role == "member":
-            countries = [c for c in countries if c.role == "member"]
-        organisations = self.profile.organisations_with_role(role)
-        if group:
-            countries = [c for c in countries if c.group.casefold() == group.casefold()]
-            organisations = [o for o in organisations if o.group.casefold() == group.casefold()]
+        key = (role, group.casefold() if group else None)
         if kind == "states":
-            return len(countries)
+            return countries[key]
         if kind == "organisations":
-            return len(organisations)
-        return len(countries) + len(organisations)
+            return organisations[key]
+        return countries[key] + organisations[key]
 
     def check_ceased(self) -> None:
         organisations = [*self.profile.organisations, *self.profile.associated_organisations]
@@ -1334,7 +1408,7 @@ class PageParser:
 
     def check_cut_off_tail(self) -> None:
         """A page that stops mid-sentence in a part read as a field or a heading."""
-        last = next((line for line in self.page.lines if line.number == self.last_number), None)
+        last = self.last_page_line
         if last is None:
             return
         text = last.text.strip()
@@ -1415,17 +1489,17 @@ class NameCandidate:
         return len(self.name.split()) >= 2
 
 
-def name_candidates(text: str) -> list[NameCandidate]:
+def name_candidates(text: str, window: int | None = None) -> list[NameCandidate]:
     """Names a sentence gives the process it is about: "The Tripoli Process is ...",
     "The Migration Dialogue for West Africa or MIDWA was ...", "The Pan-African Forum on
-    migration (PAFOM) [formerly ...] is ..."."""
+    migration (PAFOM) [formerly ...] is ..." (in sentences starting in ``text[:window]``)."""
     found = []
-    for match in SENTENCE_START.finditer(text):
-        name, acronym, rest = _read_name(text[match.end() :])
+    for match in SENTENCE_START.finditer(text, 0, len(text) if window is None else window):
+        name, acronym, rest = _read_name(text, match.end())
         if not name:
             continue
-        words = re.findall(r"[\w\u00c0-\u024f'\u2019+-]+", rest)
-        if not words or words[0].casefold() not in NAME_VERBS:
+        verb = FIRST_WORD.search(text, rest)
+        if verb is None or verb.group(0).casefold() not in NAME_VERBS:
             continue
         if country_code(name) or (len(name.split()) < 2 and not looks_like_acronym(name)):
             continue
@@ -1436,18 +1510,40 @@ def name_candidates(text: str) -> list[NameCandidate]:
     return found
 
 
-def _read_name(text: str) -> tuple[str, str, str]:
-    """Read a capitalised name at the start of ``text``; returns name, acronym, the rest."""
-    tokens = re.findall(r"\S+", text)
+#: Where a page's text says the process's name: in its first characters (a sentence may go on
+#: past them), so a huge paragraph is not searched through for one.
+NAME_WINDOW = 2000
+WORD_START = re.compile(r"(?<![\w-])[A-Z0-9]")
+#: The longest name of a process is about a dozen words ("Intergovernmental Consultations on
+#: Migration, Asylum and Refugees"); a longer run of capitalised words is not a name.
+MAX_NAME_WORDS = 20
+FIRST_WORD = re.compile(r"[\w\u00c0-\u024f'\u2019+-]+")
+TOKEN = re.compile(r"\S+")
+SPACES = re.compile(r"\s*")
+ACRONYM_IN_BRACKETS = re.compile(r"\((?P<inside>[^()]*(?:\([^()]*\)[^()]*)*)\)")
+NOTE_IN_SQUARE_BRACKETS = re.compile(r"\[[^\]]*\]")
+ALTERNATIVE_NAME = re.compile(
+    r"(?:or|ou)\s+(?:the\s+|le\s+|la\s+)?(?P<alt>[A-Z0-9][\w+&'\u2019-]*"
+    r"(?:\s+[A-Z0-9][\w+&'\u2019-]*){0,3})"
+)
+
+
+def _read_name(text: str, start: int = 0) -> tuple[str, str, int]:
+    """Read a capitalised name at ``start`` in ``text``; returns the name, its acronym, and
+    where the rest of the sentence starts. Reads only as far as the name goes (never the
+    whole rest of the text), so a page of many sentences is read in linear time."""
+    tokens = TOKEN.finditer(text, start)
+    current = next(tokens, None)
+    following = next(tokens, None)
+    read: list[re.Match] = []
     words: list[str] = []
     lower_used = False
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
+    while current is not None:
+        token = current.group(0)
         bare = token.rstrip(",;:")
         if not bare or bare[0] in '([\u201c"' or bare.casefold() in {"or", "ou"}:
             break
-        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        next_token = following.group(0) if following is not None else ""
         capital = bare[0].isupper() or bare[0].isdigit()
         if not capital and bare.casefold() not in NAME_CONNECTORS:
             # One lower-case word inside a name: "Forum on migration (PAFOM)",
@@ -1457,49 +1553,47 @@ def _read_name(text: str) -> tuple[str, str, str]:
                 or not words
                 or bare.casefold() in NAME_VERBS
                 or token != bare
-                or not (following[:1].isupper() or following.startswith("("))
+                or not (next_token[:1].isupper() or next_token.startswith("("))
             ):
                 break
             lower_used = True
         words.append(bare)
-        index += 1
+        if len(words) > MAX_NAME_WORDS:
+            return "", "", start  # a title in capitals, a list: no process's name is so long
+        read.append(current)
+        current, following = following, next(tokens, None)
         if token.endswith((";", ":")):
             break
         if token.endswith(","):
             # "Migration, Mobility and ...": a comma inside a name, before a capital.
-            if not following[:1].isupper():
+            if not next_token[:1].isupper():
                 break
             words[-1] += ","
     while words and words[-1].rstrip(",").casefold() in NAME_CONNECTORS | {"and"}:
         words.pop()
-    consumed = len(words)
     name = " ".join(words).rstrip(",")
-    rest = " ".join(tokens[consumed:])
     if not name:
-        return "", "", text
+        return "", "", start
+    # The rest starts after the last word kept (connectors dropped from the end are in it).
+    position = read[len(words) - 1].end()
     acronym = ""
     for _step in range(4):
-        rest = rest.lstrip()
-        if match := re.match(r"^\((?P<inside>[^()]*(?:\([^()]*\)[^()]*)*)\)", rest):
+        position = SPACES.match(text, position).end()
+        if match := ACRONYM_IN_BRACKETS.match(text, position):
             first = match.group("inside").split(",")[0].strip()
             if not acronym and looks_like_acronym(first):
                 acronym = first
-            rest = rest[match.end() :]
+            position = match.end()
             continue
-        if match := re.match(r"^\[[^\]]*\]", rest):
-            rest = rest[match.end() :]
+        if match := NOTE_IN_SQUARE_BRACKETS.match(text, position):
+            position = match.end()
             continue
-        alternative = re.match(
-            r"^(?:or|ou)\s+(?:the\s+|le\s+|la\s+)?(?P<alt>[A-Z0-9][\w+&'\u2019-]*"
-            r"(?:\s+[A-Z0-9][\w+&'\u2019-]*){0,3})",
-            rest,
-        )
-        if alternative:
+        if alternative := ALTERNATIVE_NAME.match(text, position):
             acronym = acronym or alternative.group("alt").strip()
-            rest = rest[alternative.end() :]
+            position = alternative.end()
             continue
         break
-    return name, acronym, rest
+    return name, acronym, position
 
 
 def slug_words(url: str) -> set[str]:

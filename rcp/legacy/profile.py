@@ -6,7 +6,8 @@ a country keeps ``code=None`` and, when one is close, a ``suggestion`` the edito
 """
 
 import datetime
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from django.utils import translation
 from django_countries import countries
@@ -18,7 +19,9 @@ from rcp.dates import DatePrecision, format_date_range
 PARTS = ("members", "observers", "partners", "focus", "chairs", "meetings")
 
 
+@functools.lru_cache(maxsize=512)
 def country_name(code: str | None) -> str:
+    """The English name of a country (pages and reports are in English)."""
     if not code:
         return ""
     with translation.override("en"):
@@ -58,6 +61,13 @@ class ParsedOrganisation:
         return f"{self.name} ({', '.join(extras)})" if extras else self.name
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_range(start: datetime.date, end: datetime.date | None, precision: str) -> str:
+    """The dates as the preview shows them, in English (each shown many times)."""
+    with translation.override("en"):
+        return format_date_range(start, end, precision)
+
+
 @dataclass
 class ParsedDates:
     start: datetime.date
@@ -65,8 +75,7 @@ class ParsedDates:
     precision: str = DatePrecision.DAY
 
     def __str__(self):
-        with translation.override("en"):
-            return format_date_range(self.start, self.end, self.precision)
+        return _date_range(self.start, self.end, self.precision)
 
 
 @dataclass
@@ -124,6 +133,50 @@ class ParsedProfile:
     parts: set[str] = field(default_factory=set)
     source_url: str = ""
 
+    def to_json(self) -> dict:
+        """The profile as JSON data, for :meth:`from_json` to give it back unchanged: an upload
+        waiting for confirmation keeps what its preview showed, and is not read again."""
+        return _jsonable(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ParsedProfile":
+        def organisation(item):
+            return ParsedOrganisation(**item) if item is not None else None
+
+        def dates(item):
+            if item is None:
+                return None
+            end = datetime.date.fromisoformat(item["end"]) if item["end"] else None
+            start = datetime.date.fromisoformat(item["start"])
+            return ParsedDates(start=start, end=end, precision=item["precision"])
+
+        return cls(
+            **{
+                **data,
+                "secretariat_organisation": organisation(data["secretariat_organisation"]),
+                "associated_organisations": [
+                    organisation(item) for item in data["associated_organisations"]
+                ],
+                "countries": [ParsedCountry(**item) for item in data["countries"]],
+                "organisations": [organisation(item) for item in data["organisations"]],
+                "chairs": [
+                    ParsedChair(
+                        **{
+                            **item,
+                            "organisation": organisation(item["organisation"]),
+                            "dates": dates(item["dates"]),
+                        }
+                    )
+                    for item in data["chairs"]
+                ],
+                "meetings": [
+                    ParsedMeeting(**{**item, "dates": dates(item["dates"])})
+                    for item in data["meetings"]
+                ],
+                "parts": set(data["parts"]),
+            }
+        )
+
     @property
     def kind_display(self) -> str:
         from rcp.models import ProcessKind
@@ -172,3 +225,19 @@ class ParsedProfile:
             f"{len(self.partner_organisations)} partners, {len(self.focus_areas)} focus areas, "
             f"{len(self.chairs)} chairs, {len(self.meetings)} meetings"
         )
+
+
+def _jsonable(value):
+    """``value`` as JSON types: dataclasses as dicts of their fields (like ``asdict()``, without
+    its deep copies), dates as ISO text, sets as sorted lists."""
+    if is_dataclass(value):
+        return {item.name: _jsonable(getattr(value, item.name)) for item in fields(value)}
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, set):
+        return sorted(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

@@ -5,6 +5,7 @@ by the command, shown in the admin's preview and stored with the profile (``Lega
 so it is plain data: it goes to JSON and comes back unchanged.
 """
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,8 @@ class Finding:
     #: Stops the import: an unknown name (until the editor accepts the suggestions) or an error.
     blocking: bool = False
     accepted: bool = False
+    #: On the last finding of a kind that had too many to list: how many more there were.
+    omitted: int = 0
 
     def __str__(self):
         text = f"{self.section}: {self.message}" if self.section else self.message
@@ -59,13 +62,36 @@ class Finding:
         return str(KINDS.get(self.kind, self.kind))
 
 
+#: Findings of one kind listed at most (errors are always listed): a page of thousands of
+#: lines that are not placed says so in one line, not thousands, so its report stays small to
+#: show, to keep with an upload and to store with the profile.
+MAX_LISTED = 200
+
+
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)
 
+    def __post_init__(self):
+        self._listed = Counter(finding.kind for finding in self.findings if not finding.omitted)
+        self._summaries = {finding.kind: finding for finding in self.findings if finding.omitted}
+
     def add(self, kind: str, message: str, **kwargs) -> Finding:
         finding = Finding(kind=kind, message=str(message), **kwargs)
-        self.findings.append(finding)
+        if kind == ERROR or self._listed[kind] < MAX_LISTED:
+            self._listed[kind] += 1
+            self.findings.append(finding)
+            return finding
+        summary = self._summaries.get(kind)
+        if summary is None:
+            summary = self._summaries[kind] = Finding(kind=kind, message="")
+            self.findings.append(summary)
+        summary.omitted += 1
+        summary.blocking = summary.blocking or finding.blocking
+        summary.message = (
+            f"… and {summary.omitted:,} more of these, not listed (a report lists the first "
+            f"{MAX_LISTED})"
+        )
         return finding
 
     def sort(self) -> None:

@@ -35,6 +35,7 @@ from rcp.models import (
     PublicationStatus,
     Region,
 )
+from rcp.workflow import authorise, history_user
 
 logger = logging.getLogger("rcp.legacy")
 
@@ -123,13 +124,13 @@ class _Writer:
                     for message in _messages(error)
                 ]
             ) from error
-        if self.user is not None:
+        if history_user(self.user) is not None:
             instance._history_user = self.user
         instance._change_reason = self.reason
         instance.save()
 
     def delete(self, instance) -> None:
-        if self.user is not None:
+        if history_user(self.user) is not None:
             instance._history_user = self.user
         instance._change_reason = self.reason
         instance.delete()
@@ -142,9 +143,6 @@ class _Writer:
         created = process is None
         if created:
             process = Process(name=parsed.name, slug=unique_slug(parsed.name))
-            process.status = (
-                PublicationStatus.PUBLISHED if self.publish else PublicationStatus.DRAFT
-            )
         elif parsed.name_source == "option" and parsed.name != process.name:
             process.name = parsed.name
         elif parsed.name and parsed.name.casefold() != process.name.casefold():
@@ -173,6 +171,7 @@ class _Writer:
                 process.secretariat_organisation = None
         if parsed.secretariat_organisation is not None:
             process.secretariat_organisation = self.organisation(parsed.secretariat_organisation)
+        authorise(process, actor=self.user)  # PermissionDenied: publishing needs a Publisher
         if created or _changed(process):
             self.save(process)
         if parsed.regions:
@@ -460,8 +459,10 @@ def import_profile(
 
     Refuses (``ImportRefused``, nothing written) when the report has problems that stop the
     import: no name, or names that are not countries unless ``accept_suggestions``. The
-    profile is a draft unless ``publish`` (an existing profile keeps its status). With
-    ``dry_run`` everything is validated and then rolled back."""
+    profile is a draft unless ``publish`` (an existing profile keeps its status). ``user`` is
+    who imports: a user, or ``rcp.workflow.COMMAND_LINE``; publishing passes the publishing
+    gate, which raises ``PermissionDenied`` (nothing written) for anyone else but a Publisher.
+    With ``dry_run`` everything is validated and then rolled back."""
     blocking = report.blocking(accept_suggestions=accept_suggestions)
     if blocking:
         problems = [str(finding) for finding in blocking]

@@ -7,6 +7,7 @@ from import_export.command_utils import get_resource_class
 from rcp.formats import ImportFileError
 from rcp.history_records import changeset
 from rcp.spreadsheets import describe_problems, read_file, summarise
+from rcp.workflow import COMMAND_LINE
 
 # "import" is a keyword, so the library's command module is loaded by name.
 library_import = importlib.import_module("import_export.management.commands.import")
@@ -47,6 +48,7 @@ class Command(library_import.Command):
                 dry_run=dry_run,
                 raise_errors=False,
                 rollback_on_validation_errors=True,
+                user=COMMAND_LINE,  # the IT team: may publish (see rcp.workflow)
             )
         if result.has_errors() or result.has_validation_errors():
             for line in describe_problems(resource, result):

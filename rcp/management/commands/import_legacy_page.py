@@ -2,8 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rcp.legacy import limits
 from rcp.legacy.parser import parse_page
 from rcp.legacy.service import ImportRefused, import_profile
+from rcp.workflow import COMMAND_LINE
 
 
 class Command(BaseCommand):
@@ -43,12 +45,19 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(f"There is no file at {path}."))
                 failed.append(path)
                 continue
-            parsed, report = parse_page(path.read_bytes(), name=name)
+            try:
+                limits.check_size(path.stat().st_size)
+                parsed, report = parse_page(path.read_bytes(), name=name)
+            except limits.PageTooLarge as error:
+                self.stderr.write(self.style.ERROR(f"{path}: {error}"))
+                failed.append(path)
+                continue
             self.stdout.write(parsed.summary())
             try:
                 outcome = import_profile(
                     parsed,
                     report,
+                    user=COMMAND_LINE,
                     publish=publish,
                     accept_suggestions=accept_suggestions,
                     dry_run=dry_run,
