@@ -164,15 +164,9 @@ class SpreadsheetAdmin(ImportExportActionModelAdmin):
                 request, gettext("Import cancelled: nothing was imported, and the file is deleted.")
             )
             return HttpResponseRedirect(self.import_url())
+        gone = gettext("The uploaded file is no longer waiting for confirmation. Upload it again.")
         if upload is None:
-            return self.import_failed(
-                request,
-                [
-                    gettext(
-                        "The uploaded file is no longer waiting for confirmation. Upload it again."
-                    )
-                ],
-            )
+            return self.import_failed(request, [gone])
         confirm_form = self.create_confirm_form(request)
         formats = self.get_import_formats()
         recorded = (upload.details.get("format", ""), upload.details.get("resource", ""))
@@ -192,6 +186,8 @@ class SpreadsheetAdmin(ImportExportActionModelAdmin):
                     )
                 ],
             )
+        if uploads.take(request.user, UploadPurpose.SPREADSHEET, upload.token) is None:
+            return self.import_failed(request, [gone])  # a second confirmation got here first
         try:
             dataset = formats[int(recorded[0])]().create_dataset(bytes(upload.data))
             result = self.process_dataset(
@@ -199,8 +195,6 @@ class SpreadsheetAdmin(ImportExportActionModelAdmin):
             )
         except ImportFileError as error:
             return self.import_failed(request, [str(error)])
-        finally:
-            uploads.discard(upload.token)
         return self.process_result(result, request)
 
     def import_url(self) -> str:

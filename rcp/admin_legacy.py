@@ -11,6 +11,7 @@ profile's change page (:class:`LegacyImportInline`).
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -261,8 +262,16 @@ class LegacyImportAdminMixin:
         if not self.has_legacy_import_permission(request):
             raise PermissionDenied
         form = LegacyConfirmForm(request.POST)
+        with transaction.atomic():
+            # The page's row stays locked until its import is done: a second confirmation of
+            # it (a double click, two tabs) waits for this one, then finds it gone.
+            return self._legacy_confirm(request, form)
+
+    def _legacy_confirm(self, request, form):
         page = (
-            pending.waiting(request.user, form.cleaned_data["token"]) if form.is_valid() else None
+            pending.waiting(request.user, form.cleaned_data["token"], lock=True)
+            if form.is_valid()
+            else None
         )
         if page is None:
             messages.error(

@@ -309,6 +309,9 @@ def dataset_from_rows(headers, rows: Iterable, *, sheet: bool = False) -> tablib
     names = _column_names(headers)
     dataset = tablib.Dataset(headers=headers)
     limit = max_import_rows()
+    # A workbook's cells may all point at one long shared string: bound the text the rows
+    # hold once read, at what a CSV file within the size limit could hold.
+    text_limit, text = max_import_bytes(), 0
     for number, row in enumerate(rows, 1):
         if number > limit:
             raise _too_many_rows(sheet=sheet)
@@ -319,6 +322,17 @@ def dataset_from_rows(headers, rows: Iterable, *, sheet: bool = False) -> tablib
                     _("Row %(row)d, column “%(column)s”: %(problem)s")
                     % {"row": number, "column": name, "problem": problem}
                 )
+            if isinstance(value, str):
+                text += len(value)
+        if text > text_limit:
+            raise ImportFileError(
+                _(
+                    "By row %(row)d the file already holds more than %(limit)s of text once "
+                    "read, more than an import may hold (in a workbook, text repeated in many "
+                    "cells counts each time). Split it into smaller files."
+                )
+                % {"row": number, "limit": _megabytes(text_limit)}
+            )
         dataset.append(row)
     return check_dataset(dataset)
 

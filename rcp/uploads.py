@@ -60,13 +60,35 @@ def keep(user, purpose: str, data: bytes, *, name: str = "", details=None) -> Pe
         )
 
 
-def waiting(user, purpose: str, token) -> PendingUpload | None:
-    """The upload ``token`` names if it is ``user``'s, for ``purpose``, and still waiting."""
+def _waiting(user, purpose: str, token):
     if not token or not isinstance(token, str) or user is None or not user.is_authenticated:
-        return None
+        return PendingUpload.objects.none()
     return PendingUpload.objects.filter(
         token=token, user=user, purpose=purpose, created_at__gte=_expiry_cutoff()
-    ).first()
+    )
+
+
+def waiting(user, purpose: str, token, *, lock: bool = False) -> PendingUpload | None:
+    """The upload ``token`` names if it is ``user``'s, for ``purpose``, and still waiting.
+
+    With ``lock`` (inside ``transaction.atomic()``), its row stays locked until the transaction
+    ends, so that a second confirmation of the same upload (a double click, two tabs, two app
+    servers) waits for the first and then finds it gone (PostgreSQL; SQLite runs one write at a
+    time anyway)."""
+    queryset = _waiting(user, purpose, token)
+    if lock:
+        queryset = queryset.select_for_update()
+    return queryset.first()
+
+
+def take(user, purpose: str, token) -> PendingUpload | None:
+    """Like :func:`waiting`, and the upload waits no more: of two confirmations of one upload,
+    exactly one gets it (the database deletes a row once)."""
+    upload = waiting(user, purpose, token)
+    if upload is None:
+        return None
+    deleted, _per_model = PendingUpload.objects.filter(pk=upload.pk).delete()
+    return upload if deleted else None
 
 
 def discard(token) -> None:

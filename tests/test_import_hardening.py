@@ -398,6 +398,24 @@ def test_a_workbook_of_more_cells_or_strings_than_the_limits_allow_is_refused(se
     assert message.startswith("The workbook holds more than an import may read")
 
 
+def test_a_workbook_whose_cells_repeat_one_long_shared_string_is_refused_early(rabat):
+    """A few KB that read as hundreds of MB: every note points at one 20,000-character string.
+    Each cell is within the cap and the file within every size limit; the text is not."""
+    rows = (
+        f'<row r="{n}">{inline_cell(f"A{n}", "rabat-process")}{inline_cell(f"B{n}", "SN")}'
+        f'<c r="C{n}" t="s"><v>0</v></c></row>'
+        for n in range(2, 5_002)
+    )
+    content = workbook([header_row(), *rows], [f"<si><t>{'x' * 20_000}</t></si>"], "A1:C5001")
+    assert len(content) < 100_000
+
+    assert xlsx_refusal(content) == (
+        "By row 262 the file already holds more than 5.0 MB of text once read, more than an "
+        "import may hold (in a workbook, text repeated in many cells counts each time). Split "
+        "it into smaller files."
+    )
+
+
 def test_a_workbook_with_too_much_formatting_is_refused():
     formats = "".join(f'<xf numFmtId="{n % 150}" fontId="{n % 7}"/>' for n in range(60_000))
     styles = f'<styleSheet><cellXfs count="60000">{formats}</cellXfs></styleSheet>'

@@ -7,6 +7,7 @@ waits for its confirmation in the database, for its uploader only, until confirm
 import json
 import re
 import signal
+import threading
 from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
@@ -16,11 +17,12 @@ import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 import rcp.admin_legacy
-from rcp.legacy import limits
+from rcp.legacy import limits, pending
 from rcp.legacy import report as kinds
 from rcp.legacy.parser import MAX_SUGGESTIONS, MAX_YEARS, parse_page
 from rcp.legacy.profile import ParsedProfile
@@ -28,7 +30,7 @@ from rcp.legacy.report import MAX_LISTED, Report
 from rcp.models import LegacyImport, PendingUpload, Process, UploadPurpose
 
 from .legacy_pages import as_html, build
-from .servers import REDIS_URL, TcpProxy, free_port, redis_unreachable_reason
+from .servers import REDIS_URL, TcpProxy, free_port, redis_unreachable_reason, wait_until
 
 UPLOAD_URL = "/admin/rcp/process/import-legacy-page/"
 CONFIRM_URL = "/admin/rcp/process/import-legacy-page/confirm/"
@@ -462,3 +464,43 @@ def test_legacy_pages_never_reach_redis(admin_client, settings):
         keys = list(client.scan_iter(match=f"{prefix}:*"))
         if keys:
             client.delete(*keys)
+
+
+def waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL shows the activity as it first read it, unless told.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_confirmation_waits_for_the_first_and_finds_the_page_gone(admin_user):
+    """A double click, or two tabs: the page is imported once, and the second is told why not."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once: PostgreSQL only (SQLite locks the whole file)")
+    editor = Client()
+    editor.force_login(admin_user)
+    token = token_of(paste(editor, build()))
+    outcome = {}
+
+    def second_confirmation():
+        try:
+            outcome["second"] = editor.post(CONFIRM_URL, {"token": token}, follow=True)
+        finally:
+            connection.close()
+
+    second = threading.Thread(target=second_confirmation)
+    with transaction.atomic():  # the first confirmation, still importing
+        first = pending.waiting(admin_user, token, lock=True)
+        second.start()
+        wait_until(waiting_for_a_lock, timeout=30, interval=0.05, what="the second to wait")
+        pending.discard(first)  # ... and done
+    second.join(60)
+
+    assert "The uploaded page is no longer waiting for confirmation" in html_of(outcome["second"])
+    assert not Process.objects.exists()
+    assert not LegacyImport.objects.exists()

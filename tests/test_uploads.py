@@ -113,3 +113,12 @@ def test_keeping_an_upload_leaves_the_page_cache_alone(editor):
     uploads.discard(upload.token)
     assert PageDataChange.objects.count() == changes
     assert data_version.in_database() == version
+
+
+def test_take_gives_an_upload_to_one_confirmation_only(editor, other_editor):
+    upload = uploads.keep(editor, SPREADSHEET, b"data")
+    assert uploads.take(other_editor, SPREADSHEET, upload.token) is None
+    taken = uploads.take(editor, SPREADSHEET, upload.token)
+    assert bytes(taken.data) == b"data"
+    assert uploads.take(editor, SPREADSHEET, upload.token) is None
+    assert not PendingUpload.objects.exists()

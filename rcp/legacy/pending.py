@@ -50,10 +50,11 @@ def keep(user, parsed: ParsedProfile, report: Report, *, source_name: str) -> Pe
     )
 
 
-def waiting(user, token) -> WaitingPage | None:
+def waiting(user, token, *, lock: bool = False) -> WaitingPage | None:
     """The page ``token`` names if ``user`` uploaded it and it still waits, read back fresh
-    (each call gives its own copy: an import that was refused may have marked its report)."""
-    upload = uploads.waiting(user, UploadPurpose.LEGACY_PAGE, token)
+    (each call gives its own copy: an import that was refused may have marked its report);
+    ``lock`` as in :func:`rcp.uploads.waiting`."""
+    upload = uploads.waiting(user, UploadPurpose.LEGACY_PAGE, token, lock=lock)
     if upload is None or upload.details.get("format") != FORMAT:
         return None
     data = json.loads(zlib.decompress(bytes(upload.data)))
