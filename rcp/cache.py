@@ -2,14 +2,16 @@
 
 What is cached
     The pages of views marked with :func:`public_page` in rcp/urls.py (``/``,
-    ``/processes/<slug>/`` and the other public pages, including the 404 of an unknown slug),
-    for readers' GET and HEAD requests, never for a logged-in editor (see "Readers and
-    editors"). A response that sets a cookie, is not a 200 or a 404, or says
-    ``Cache-Control: private`` or ``no-store`` is not stored. Pages are kept per address
-    (scheme, host, path and the query parameters the page uses), language, day (a chair's
-    "current"/"incoming" label depends on the date) and release (:func:`release`), for
-    ``RCP_PAGE_CACHE_SECONDS`` at most (``0`` turns the cache off). Mark a new public view with
-    :func:`public_page` in its URLconf, naming the query parameters it reads.
+    ``/processes/<slug>/`` and the other public pages), for readers' GET and HEAD requests,
+    never for a logged-in editor (see "Readers and editors"). A response that sets a cookie,
+    is not a 200, or says ``Cache-Control: private`` or ``no-store`` is not stored. (The 404 of
+    an unknown slug is not stored either: it costs one query to render, and storing it would let
+    anyone fill the cache, pushing real pages out, with requests for made-up addresses.) Pages
+    are kept per address (scheme, host, path and the query parameters the page uses), language,
+    day (a chair's "current"/"incoming" label depends on the date) and release
+    (:func:`release`), for ``RCP_PAGE_CACHE_SECONDS`` at most (``0`` turns the cache off).
+    Mark a new public view with :func:`public_page` in its URLconf, naming the query
+    parameters it reads.
 
 Query strings
     Only the parameters a page declares (``public_page(view, params=("q",))``) make its key,
@@ -313,7 +315,7 @@ class PublicPageCacheMiddleware:
     def may_store(cls, request, response) -> bool:
         cache_control = response.get("Cache-Control", "")
         return (
-            response.status_code in (200, 404)
+            response.status_code == 200
             and not response.streaming
             and not cls.gives_cookies(response)
             and "private" not in cache_control
