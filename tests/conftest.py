@@ -1,3 +1,4 @@
+import importlib
 from pathlib import Path
 
 import pytest
@@ -5,12 +6,15 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
+from django.test import override_settings
+from django.urls import clear_url_caches
 from django_countries import countries
 
 from rcp import data_version
 from rcp.models import Process, Region
 
 from .factories import OrganisationFactory, ParticipationFactory, ProcessFactory
+from .servers import TcpProxy, free_port
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -79,3 +83,41 @@ def make_process_with_members(db):
         return process
 
     return build
+
+
+def unreachable_cache(location: str) -> dict:
+    """A Redis cache at ``location`` that gives up quickly."""
+    return {
+        "default": {
+            "BACKEND": "rcp.redis_cache.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture(params=["refused", "hung"])
+def redis_down(request, settings):
+    """Redis refusing connections (nothing listens), or accepting them and never answering."""
+    if request.param == "refused":
+        settings.CACHES = unreachable_cache(f"redis://127.0.0.1:{free_port()}/0")
+        yield
+        return
+    proxy = TcpProxy("127.0.0.1", free_port()).start()
+    proxy.hang()
+    settings.CACHES = unreachable_cache(f"redis://127.0.0.1:{proxy.port}/0")
+    yield
+    proxy.stop()
+
+
+@pytest.fixture
+def admin_at_office():
+    """The URLconf as it is with ADMIN_URL=office/ in the environment."""
+    import tripoli.urls
+
+    with override_settings(ADMIN_URL="office/"):
+        importlib.reload(tripoli.urls)
+        clear_url_caches()
+        yield
+    importlib.reload(tripoli.urls)
+    clear_url_caches()

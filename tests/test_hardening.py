@@ -16,7 +16,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
-from django.urls import clear_url_caches
 
 import tripoli.urls
 from rcp.models import Participation
@@ -210,16 +209,6 @@ def test_ordinary_requests_pass_untouched(client, rabat):
 
 
 # --- robots.txt and the admin's address ---------------------------------------------------------
-
-
-@pytest.fixture
-def admin_at_office():
-    with override_settings(ADMIN_URL="office/"):
-        importlib.reload(tripoli.urls)
-        clear_url_caches()
-        yield
-    importlib.reload(tripoli.urls)
-    clear_url_caches()
 
 
 def test_robots_txt_does_not_reveal_a_moved_admin(client, db, admin_at_office):

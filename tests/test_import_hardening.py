@@ -45,7 +45,7 @@ from rcp.workflow import COMMAND_LINE
 
 from . import test_import_export as spreadsheet_tests
 from .factories import ProcessFactory
-from .servers import REDIS_URL, TcpProxy, free_port, redis_unreachable_reason, wait_until
+from .servers import REDIS_URL, free_port, redis_unreachable_reason, wait_until
 from .test_import_export import (
     IMPORT_URL,
     PROCESS_IMPORT_URL,
@@ -229,30 +229,6 @@ def test_one_user_holds_a_bounded_number_of_bytes(admin_client, rabat, settings)
 
     assert PendingUpload.objects.count() == 1
     assert sum(PendingUpload.objects.values_list("size", flat=True)) <= 8_000
-
-
-def unreachable_cache(location: str) -> dict:
-    return {
-        "default": {
-            "BACKEND": "rcp.redis_cache.RedisCache",
-            "LOCATION": location,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-
-
-@pytest.fixture(params=["refused", "hung"])
-def redis_down(request, settings):
-    """Redis refusing connections (nothing listens), or accepting them and never answering."""
-    if request.param == "refused":
-        settings.CACHES = unreachable_cache(f"redis://127.0.0.1:{free_port()}/0")
-        yield
-        return
-    proxy = TcpProxy("127.0.0.1", free_port()).start()
-    proxy.hang()
-    settings.CACHES = unreachable_cache(f"redis://127.0.0.1:{proxy.port}/0")
-    yield
-    proxy.stop()
 
 
 def test_upload_preview_and_confirm_work_while_redis_is_down(

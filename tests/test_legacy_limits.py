@@ -30,7 +30,7 @@ from rcp.legacy.report import MAX_LISTED, Report
 from rcp.models import LegacyImport, PendingUpload, Process, UploadPurpose
 
 from .legacy_pages import as_html, build
-from .servers import REDIS_URL, TcpProxy, free_port, redis_unreachable_reason, wait_until
+from .servers import REDIS_URL, free_port, redis_unreachable_reason, wait_until
 
 UPLOAD_URL = "/admin/rcp/process/import-legacy-page/"
 CONFIRM_URL = "/admin/rcp/process/import-legacy-page/confirm/"
@@ -402,30 +402,6 @@ def test_a_spreadsheet_upload_cannot_be_confirmed_as_a_legacy_page(admin_client,
     response = admin_client.post(CONFIRM_URL, {"token": spreadsheet.token}, follow=True)
 
     assert "no longer waiting for confirmation" in html_of(response)
-
-
-def unreachable_cache(location: str) -> dict:
-    return {
-        "default": {
-            "BACKEND": "rcp.redis_cache.RedisCache",
-            "LOCATION": location,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-
-
-@pytest.fixture(params=["refused", "hung"])
-def redis_down(request, settings):
-    """Redis refusing connections (nothing listens), or accepting them and never answering."""
-    if request.param == "refused":
-        settings.CACHES = unreachable_cache(f"redis://127.0.0.1:{free_port()}/0")
-        yield
-        return
-    proxy = TcpProxy("127.0.0.1", free_port()).start()
-    proxy.hang()
-    settings.CACHES = unreachable_cache(f"redis://127.0.0.1:{proxy.port}/0")
-    yield
-    proxy.stop()
 
 
 @pytest.mark.django_db

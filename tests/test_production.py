@@ -6,7 +6,6 @@ What needs several processes (two app servers sharing PostgreSQL and Redis, a da
 goes away) is in test_servers.py.
 """
 
-import importlib
 import io
 import json
 import logging
@@ -19,9 +18,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django.urls import clear_url_caches
 
-import tripoli.urls
 from rcp.events import JsonFormatter, log_event
 from rcp.resources import ParticipationResource
 from rcp.spreadsheets import read_file
@@ -252,17 +249,6 @@ def test_static_files_have_hashed_names_long_lifetimes_and_compressed_copies(cli
 
 
 # --- Admin address ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin_at_office():
-    """The URLconf as it is with ADMIN_URL=office/ in the environment."""
-    with override_settings(ADMIN_URL="office/"):
-        importlib.reload(tripoli.urls)
-        clear_url_caches()
-        yield
-    importlib.reload(tripoli.urls)
-    clear_url_caches()
 
 
 def test_the_admin_address_comes_from_the_settings(client, db, admin_at_office):
