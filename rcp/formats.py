@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.formats import base_formats
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -135,11 +136,20 @@ def unescape_formula(value):
     return value
 
 
-def escaped_copy(dataset: tablib.Dataset) -> tablib.Dataset:
+def escaped_copy(dataset: tablib.Dataset, clean=None) -> tablib.Dataset:
     escaped = tablib.Dataset(headers=dataset.headers, title=dataset.title)
     for row in dataset:
-        escaped.append([escape_formula(cell) for cell in row])
+        escaped.append([escape_formula(clean(cell) if clean else cell) for cell in row])
     return escaped
+
+
+def workbook_text(value):
+    """``value`` as a workbook can hold it: openpyxl refuses control characters, which text
+    pasted into the admin may carry (Word's manual line break is a vertical tab). That one
+    becomes a line break; the others, invisible anyway, are dropped, so an export never fails."""
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n"))
+    return value
 
 
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -521,7 +531,7 @@ class SafeXLSX(base_formats.XLSX):
             book.close()
 
     def export_data(self, dataset, **kwargs):
-        return super().export_data(escaped_copy(dataset), **kwargs)
+        return super().export_data(escaped_copy(dataset, clean=workbook_text), **kwargs)
 
 
 FORMATS = [SafeCSV, SafeXLSX]

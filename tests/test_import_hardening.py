@@ -646,6 +646,19 @@ def test_a_value_starting_with_an_apostrophe_round_trips_exactly():
     assert unescape_formula("'hello") == "'hello"  # typed by hand: not an escape
 
 
+def test_text_pasted_into_the_admin_with_control_characters_still_exports_to_excel(rabat):
+    """Word's manual line break (a vertical tab) and other control characters, which a
+    workbook cannot hold, used to make the XLSX export fail."""
+    Participation.objects.filter(country="MA").update(note="first\x0bsecond\x07")
+
+    exported = SafeXLSX().create_dataset(export_bytes(ParticipationResource(), "XLSX"))
+    notes = dict(zip(exported["country"], exported["note"], strict=True))
+
+    assert notes == {"MA": "first\nsecond", "FR": "since 2006"}
+    # A CSV file holds them as they are (and an import of it names the character to delete).
+    assert b"first\x0bsecond\x07" in export_bytes(ParticipationResource(), "CSV")
+
+
 #: Values that a spreadsheet or the round trip used to change: a formula typed with its
 #: apostrophe, text starting with one, line breaks as the admin saves them ("\r\n") and a
 #: lone carriage return.
