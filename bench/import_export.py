@@ -25,25 +25,18 @@ import random
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 import zipfile
-from pathlib import Path
+
+import bench
 
 PROCESSES = 100
 COUNTRIES_PER_PROCESS = 100
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    if not os.environ.get("DATABASE_URL"):
-        database = Path(tempfile.mkdtemp(prefix="rcp-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tripoli.settings")
-    import django
-
-    django.setup()
+    bench.setup_django()
     from django.core.management import call_command
 
     if not os.environ.get("RCP_BENCH_CHILD"):  # a bomb's process reuses its parent's database

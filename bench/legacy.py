@@ -19,13 +19,12 @@ Never part of the test suite; nothing here gates CI.
 """
 
 import json
-import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from bench import setup_django
 
 GOAL_SECONDS = 5.0
 TIMEOUT_SECONDS = 120
@@ -50,17 +49,6 @@ COUNTRIES = [
     "St Lucia",
     "Democratic Republic of the Congo",
 ]
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    if not os.environ.get("DATABASE_URL"):
-        database = Path(tempfile.mkdtemp(prefix="rcp-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tripoli.settings")
-    import django
-
-    django.setup()
 
 
 def _word(rng: random.Random) -> str:

@@ -2,6 +2,7 @@ import importlib
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -14,7 +15,7 @@ from rcp import data_version
 from rcp.models import Process, Region
 
 from .factories import OrganisationFactory, ParticipationFactory, ProcessFactory
-from .servers import TcpProxy, free_port
+from .servers import REDIS_URL, TcpProxy, free_port, redis_unreachable_reason
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -121,3 +122,28 @@ def admin_at_office():
         yield
     importlib.reload(tripoli.urls)
     clear_url_caches()
+
+
+@pytest.fixture
+def redis_values(settings):
+    """The site's cache on the real Redis, under a prefix of this test's own; the fixture is a
+    function returning every value stored under it (removed afterwards)."""
+    if reason := redis_unreachable_reason():
+        pytest.skip(reason)
+    prefix = f"rcp-test-{free_port()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "rcp.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    client = redis.Redis.from_url(REDIS_URL)
+
+    def values() -> list[bytes]:
+        return [client.get(key) or b"" for key in client.scan_iter(match=f"{prefix}:*")]
+
+    yield values
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)

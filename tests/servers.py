@@ -68,6 +68,20 @@ def wait_until(condition, timeout: float, interval: float = 0.1, what: str = "co
         time.sleep(interval)
 
 
+def waiting_for_a_lock() -> bool:
+    """Whether another connection to the test database waits for a lock (PostgreSQL)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL shows the activity as it first read it, unless told.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 # --- PostgreSQL and Redis -----------------------------------------------------------------------
 
 

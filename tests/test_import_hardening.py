@@ -12,7 +12,6 @@ from html import unescape
 
 import openpyxl
 import pytest
-import redis
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
@@ -45,7 +44,7 @@ from rcp.workflow import COMMAND_LINE
 
 from . import test_import_export as spreadsheet_tests
 from .factories import ProcessFactory
-from .servers import REDIS_URL, free_port, redis_unreachable_reason, wait_until
+from .servers import wait_until, waiting_for_a_lock
 from .test_import_export import (
     IMPORT_URL,
     PROCESS_IMPORT_URL,
@@ -246,31 +245,15 @@ def test_upload_preview_and_confirm_work_while_redis_is_down(
     assert Participation.objects.get(process=rabat, country="SN").note == "since 2010"
 
 
-def test_uploads_never_reach_redis(admin_client, rabat, settings):
-    if reason := redis_unreachable_reason():
-        pytest.skip(reason)
-    prefix = f"rcp-test-uploads-{free_port()}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "rcp.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    client = redis.Redis.from_url(REDIS_URL)
+def test_uploads_never_reach_redis(admin_client, rabat, redis_values):
     marker = b"marker-that-only-the-uploads-hold"
     refused = b"process,country,note\n" + (b"rabat-process,SN," + marker + b"\n") * 20_001
     accepted = GOOD_FILE.replace(b"since 2010", marker)
-    try:
-        upload(admin_client, refused)
-        upload(admin_client, accepted)
 
-        stored = [client.get(key) or b"" for key in client.scan_iter(match=f"{prefix}:*")]
-        assert not any(marker in value for value in stored)
-    finally:
-        keys = list(client.scan_iter(match=f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
+    upload(admin_client, refused)
+    upload(admin_client, accepted)
+
+    assert not any(marker in value for value in redis_values())
 
 
 # 10a. A tampered confirmation answers a message, not a server error ----------------------
@@ -742,15 +725,6 @@ def test_a_participation_group_typed_with_an_apostrophe_comes_back_with_it(
 
 
 # 10b. Two imports at once -----------------------------------------------------------------
-
-
-def waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,7 +13,6 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -30,7 +29,7 @@ from rcp.legacy.report import MAX_LISTED, Report
 from rcp.models import LegacyImport, PendingUpload, Process, UploadPurpose
 
 from .legacy_pages import as_html, build
-from .servers import REDIS_URL, free_port, redis_unreachable_reason, wait_until
+from .servers import wait_until, waiting_for_a_lock
 
 UPLOAD_URL = "/admin/rcp/process/import-legacy-page/"
 CONFIRM_URL = "/admin/rcp/process/import-legacy-page/confirm/"
@@ -418,39 +417,13 @@ def test_upload_preview_and_confirm_work_while_redis_is_down(admin_client, redis
 
 
 @pytest.mark.django_db
-def test_legacy_pages_never_reach_redis(admin_client, settings):
-    if reason := redis_unreachable_reason():
-        pytest.skip(reason)
-    prefix = f"rcp-test-legacy-{free_port()}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "rcp.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    client = redis.Redis.from_url(REDIS_URL)
+def test_legacy_pages_never_reach_redis(admin_client, redis_values):
     marker = "Markerland Dialogue"
-    try:
-        paste(admin_client, build(replace={"title": marker}))
-        paste(admin_client, build(replace={"title": marker}, without=["objectives"]) + "\n" * 10)
-        stored = [client.get(key) or b"" for key in client.scan_iter(match=f"{prefix}:*")]
-        assert not any(marker.encode() in value for value in stored)
-    finally:
-        keys = list(client.scan_iter(match=f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
 
+    paste(admin_client, build(replace={"title": marker}))
+    paste(admin_client, build(replace={"title": marker}, without=["objectives"]) + "\n" * 10)
 
-def waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        # Inside a transaction PostgreSQL shows the activity as it first read it, unless told.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
+    assert not any(marker.encode() in value for value in redis_values())
 
 
 @pytest.mark.django_db(transaction=True)
