@@ -28,7 +28,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.formats import base_formats
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -147,8 +146,8 @@ def workbook_text(value):
     """``value`` as a workbook can hold it: openpyxl refuses control characters, which text
     pasted into the admin may carry (Word's manual line break is a vertical tab). That one
     becomes a line break; the others, invisible anyway, are dropped, so an export never fails."""
-    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-        return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n"))
+    if isinstance(value, str) and CONTROL_CHARACTER.search(value):
+        return CONTROL_CHARACTER.sub("", value.replace("\x0b", "\n"))
     return value
 
 
