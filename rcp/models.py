@@ -297,6 +297,7 @@ class Activity(models.TextChoices):
 
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("Waiting for review")
     PUBLISHED = "published", _("Published")
     ARCHIVED = "archived", _("Archived")
 
@@ -313,13 +314,22 @@ class PublishingNotAuthorised(RuntimeError):
     written, so that no way in can publish by forgetting to ask who may."""
 
 
+#: The statuses of a profile the public has not seen yet: an Editor moves a profile between
+#: them (a draft is submitted for review) without deciding anything about the public.
+UNPUBLISHED_WORK = frozenset({PublicationStatus.DRAFT, PublicationStatus.REVIEW})
+
+
 def publication_decision(status: str | None, stored_status: str | None, *, delete: bool):
     """What a write decides about the public: the new ``status`` when it differs from the stored
-    one (a new profile counts as a stored draft), :data:`DELETION` when a profile that is not a
-    draft is deleted, else ``None``: nothing a Publisher must decide."""
+    one (a new profile counts as a stored draft), unless both are unpublished work (a draft
+    submitted for review, or sent back); :data:`DELETION` when a profile that is published or
+    archived is deleted; else ``None``: nothing a Publisher must decide."""
+    stored = stored_status or PublicationStatus.DRAFT
     if delete:
-        return DELETION if stored_status not in (None, PublicationStatus.DRAFT) else None
-    return status if status != (stored_status or PublicationStatus.DRAFT) else None
+        return DELETION if stored_status not in (None, *UNPUBLISHED_WORK) else None
+    if status == stored or {status, stored} <= UNPUBLISHED_WORK:
+        return None
+    return status
 
 
 def _refuse(what: str):
@@ -1361,3 +1371,28 @@ class PageDataChange(models.Model):
 
     def __str__(self):
         return f"{self.pk}.{self.token}"
+
+
+class EditingPresence(models.Model):
+    """Who has a profile's change page open, as its heartbeat last told (see
+    :mod:`rcp.admin.presence`): the "currently editing" notice of the profile editor."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(_("opened at"))
+    last_seen = models.DateTimeField(_("last seen"), db_index=True)
+
+    shown_on_public_pages = False  # a heartbeat does not invalidate the page cache
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("profile being edited")
+        verbose_name_plural = _("profiles being edited")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "user"], name="rcp_editingpresence_one_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.process}"

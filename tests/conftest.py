@@ -14,6 +14,7 @@ from django_countries import countries
 from rcp import data_version
 from rcp.models import Process, Region
 
+from .browser import browser, chromium, empty_cache, open_session, reader  # noqa: F401 (fixtures)
 from .factories import OrganisationFactory, ParticipationFactory, ProcessFactory
 from .servers import REDIS_URL, TcpProxy, free_port, redis_unreachable_reason
 

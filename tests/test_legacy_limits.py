@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-import rcp.admin_legacy
+import rcp.admin.legacy
 from rcp.legacy import limits, pending
 from rcp.legacy import report as kinds
 from rcp.legacy.parser import MAX_SUGGESTIONS, MAX_YEARS, parse_page
@@ -302,7 +302,7 @@ def parses(monkeypatch):
         calls.append(args)
         return parse_page(*args, **kwargs)
 
-    monkeypatch.setattr(rcp.admin_legacy, "parse_page", counting)
+    monkeypatch.setattr(rcp.admin.legacy, "parse_page", counting)
     return calls
 
 

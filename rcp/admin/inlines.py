@@ -1,0 +1,135 @@
+"""The parts of a profile, edited on its page: countries, organisations, focus areas, chairs
+and meetings."""
+
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from rcp.admin.widgets import FastSelect, PrefetchedAutocompleteSelect, PrefetchedLabelsForm
+from rcp.models import (
+    Chair,
+    Meeting,
+    Participation,
+    ProcessFocusArea,
+    ProcessOrganisation,
+)
+
+
+class ReadableDuplicatesFormSet(BaseInlineFormSet):
+    """Says which row repeats which, in words an editor understands."""
+
+    duplicate_field = ""
+
+    def get_unique_error_message(self, unique_check):
+        if self.duplicate_field in unique_check:
+            label = self.model._meta.get_field(self.duplicate_field).verbose_name
+            return gettext(
+                "The same %(field)s is listed twice. Each %(field)s appears once per process: "
+                "remove one of the rows marked below."
+            ) % {"field": label}
+        return super().get_unique_error_message(unique_check)
+
+    def clean(self):
+        """Also refuse a row that repeats one saved since the page was opened.
+
+        Django compares an inline row only with the rows submitted with it, so a row
+        another editor saved meanwhile reached the database and failed with a server error.
+        """
+        if self.instance.pk is None:
+            return super().clean()
+        submitted = [form.instance.pk for form in self.forms if form.instance.pk]
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed() or not form.is_valid():
+                continue
+            value = getattr(form.instance, self.duplicate_field)
+            saved = self.model._default_manager.filter(
+                **{self.fk.name: self.instance, self.duplicate_field: value}
+            ).exclude(pk__in=submitted)
+            if saved.exists():
+                form.add_error(
+                    self.duplicate_field,
+                    gettext(
+                        "%(item)s was added to this process since this page was opened. "
+                        "Reload the page to see it, and change that row instead of adding another."
+                    )
+                    % {"item": getattr(value, "name", value)},
+                )
+        return super().clean()
+
+
+class ParticipationFormSet(ReadableDuplicatesFormSet):
+    duplicate_field = "country"
+
+
+class ProcessOrganisationFormSet(ReadableDuplicatesFormSet):
+    duplicate_field = "organisation"
+
+
+class ProcessFocusAreaFormSet(ReadableDuplicatesFormSet):
+    duplicate_field = "focus_area"
+
+
+class FastSelectInline(admin.TabularInline):
+    """Inline rows whose choice fields (countries, roles, precision) render fast."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        kwargs.setdefault("widget", FastSelect)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class PrefetchedAutocompleteInlineMixin:
+    """Inline whose autocomplete fields read labels from ``select_related`` rows."""
+
+    form = PrefetchedLabelsForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = PrefetchedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.autocomplete_fields)
+
+
+class ParticipationInline(FastSelectInline):
+    model = Participation
+    formset = ParticipationFormSet
+    fields = ["country", "role", "group", "note"]
+    extra = 0
+    verbose_name = _("country")
+    verbose_name_plural = _("Participating countries (members, observers, suspended, guests)")
+
+
+class ProcessOrganisationInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
+    model = ProcessOrganisation
+    formset = ProcessOrganisationFormSet
+    fields = ["organisation", "role", "group", "position"]
+    autocomplete_fields = ["organisation"]
+    extra = 0
+    verbose_name = _("organisation")
+    verbose_name_plural = _("Participating organisations (members, observers, partners)")
+
+
+class ProcessFocusAreaInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
+    model = ProcessFocusArea
+    formset = ProcessFocusAreaFormSet
+    fields = ["focus_area", "position"]
+    autocomplete_fields = ["focus_area"]
+    extra = 0
+    verbose_name_plural = _("Current focus (listed after “Specific areas of discussion include:”)")
+
+
+class ChairInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
+    model = Chair
+    fields = ["country", "organisation", "start_date", "end_date", "date_precision"]
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+
+class MeetingInline(FastSelectInline):
+    model = Meeting
+    fields = ["title", "start_date", "end_date", "date_precision", "city", "country"]
+    extra = 0
