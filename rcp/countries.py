@@ -5,6 +5,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.functional import lazy
@@ -105,6 +106,8 @@ COUNTRY_ALIASES = {
     "u k": "GB",
     "timor leste": "TL",
     "st vincent": "VC",
+    "korea republic of": "KR",
+    "korea democratic people s republic of": "KP",
 }
 
 # "St Lucia", "St. Kitts and Nevis": "saint" as the index writes it.
@@ -242,3 +245,92 @@ def suggest_country(text: str) -> str | None:
         return None
     with translation.override("en"):
         return str(countries.name(index[matches[0]]))
+
+
+# --- A list of countries pasted by an editor ---------------------------------------------------
+
+#: What separates the entries of a pasted list: lines, tabs (a row copied from Excel) and
+#: semicolons. Commas too, except inside a name that has one ("Korea, Republic of").
+_ENTRY_SEPARATORS = re.compile(r"[\r\n\t;]+")
+#: A list's bullet or number, and a footnote mark: "1. Ghana", "• Mali", "Niger*".
+_LIST_MARKS = re.compile(r"^(?:[-–—•·*+]+|\(?\d{1,3}[.)]|[a-z][.)](?=\s))\s*|[\s*†‡¹²³]+$")
+MAX_PASTED_ENTRIES = 400
+
+
+@dataclass
+class PastedCountry:
+    """One entry of a pasted list, and what the matcher made of it."""
+
+    text: str
+    code: str | None = None
+    suggestion: str | None = None  # the code of the country it was likely meant to be
+    repeats: int | None = None  # the entry (index) naming the same country earlier
+
+    @property
+    def matched(self) -> bool:
+        return self.code is not None
+
+
+def _entries(text: str) -> list[str]:
+    entries = []
+    for piece in _ENTRY_SEPARATORS.split(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if "," not in piece or resolve_country(_LIST_MARKS.sub("", piece)):
+            entries.append(piece)
+            continue
+        # Split on commas, joining two neighbours back where they make one name.
+        parts = [part.strip() for part in piece.split(",")]
+        index = 0
+        while index < len(parts):
+            pair = ", ".join(parts[index : index + 2])
+            if index + 1 < len(parts) and resolve_country(pair):
+                entries.append(pair)
+                index += 2
+            else:
+                if parts[index]:
+                    entries.append(parts[index])
+                index += 1
+    return entries
+
+
+def read_country_list(text: str) -> list[PastedCountry]:
+    """Every entry of a pasted list of countries (one a line, or separated by commas,
+    semicolons or tabs, as copied from a spreadsheet or a web page), each matched with
+    :func:`resolve_country`, the matcher of the imports: names in English, French and Spanish,
+    IOM's and ISO's, codes and the aliases people use. An unknown entry carries the suggestion
+    of :func:`suggest_country`, never applied silently; an entry naming a country named before
+    points at it."""
+    read = []
+    first_entry: dict[str, int] = {}
+    for raw in _entries(str(text or ""))[: MAX_PASTED_ENTRIES + 1]:
+        entry = PastedCountry(text=raw)
+        cleaned = _LIST_MARKS.sub("", raw).strip()
+        entry.code = resolve_country(cleaned)
+        if entry.code is None:
+            suggestion = suggest_country(cleaned)
+            if suggestion:
+                entry.suggestion = resolve_country(suggestion)
+        code = entry.code
+        if code is not None:
+            if code in first_entry:
+                entry.repeats = first_entry[code]
+            else:
+                first_entry[code] = len(read)
+        read.append(entry)
+    return read
+
+
+def country_name_choices() -> list[tuple[str, str]]:
+    """Every country as (code, name) in the reader's language, sorted as a reader expects."""
+    return list(_country_name_choices(get_language() or "en"))
+
+
+@functools.cache
+def _country_name_choices(language: str) -> tuple[tuple[str, str], ...]:
+    from django_countries import countries
+
+    with translation.override(language):
+        names = [(country.code, str(country.name)) for country in countries]
+    return tuple(sorted(names, key=lambda item: normalise_country_text(item[1])))

@@ -15,14 +15,18 @@ from itertools import groupby
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries.fields import Country
 
 from rcp.events import log_event
-from rcp.history_records import changeset
+from rcp.history_records import Source, SourceKind, changeset
 from rcp.models import (
     Chair,
     FocusArea,
@@ -34,6 +38,8 @@ from rcp.models import (
     ProcessOrganisation,
     PublicationStatus,
     Region,
+    ReviewAction,
+    ReviewStep,
 )
 from rcp.workflow import authorise
 
@@ -51,7 +57,17 @@ NOT_REVERTED = {
     "last_reviewed_by",
 }
 M2M_FIELDS = {"regions", "associated_organisations"}
-HISTORY_TYPES = {"+": _("added"), "~": _("changed"), "-": _("removed")}
+HISTORY_TYPES = {
+    "+": gettext_lazy("added"),
+    "~": gettext_lazy("changed"),
+    "-": gettext_lazy("removed"),
+}
+#: What a revert will do to a part, by the kind of change it makes.
+PLANNED_TYPES = {
+    "+": gettext_lazy("will be added back"),
+    "~": gettext_lazy("will be changed back"),
+    "-": gettext_lazy("will be removed"),
+}
 
 
 @dataclass
@@ -67,18 +83,93 @@ class Change:
         return str(HISTORY_TYPES[self.kind])
 
 
+def shown_date(moment: datetime.datetime) -> str:
+    """A moment as the admin shows it, in the site's time zone."""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+@dataclass(frozen=True)
+class VersionSource(Source):
+    """Where a version came from, as its history records say, in words."""
+
+    @property
+    def description(self) -> str:
+        label = self.label
+        if self.kind == SourceKind.ADMIN:
+            return _("Edited in the admin")
+        if self.kind == SourceKind.SPREADSHEET:
+            if not label:
+                return _("CSV or Excel import")
+            return _("CSV or Excel import of the file “%(file)s”") % {"file": label}
+        if self.kind == SourceKind.LEGACY:
+            return _("Import of the legacy page “%(page)s”") % {"page": label}
+        if self.kind == SourceKind.REVERT:
+            moment = parse_datetime(label) if label else None
+            if moment is None:
+                return _("Revert to an earlier version")
+            return _("Revert to the version of %(date)s") % {"date": shown_date(moment)}
+        if self.kind == SourceKind.RECOVER:
+            return _("Recovery of the deleted profile")
+        if self.kind == SourceKind.REVIEW:
+            if label in ReviewAction.values:
+                return str(ReviewAction(label).label)
+            return _("Review")
+        if self.kind == SourceKind.COMMAND:
+            return _("Command line: %(command)s") % {"command": label}
+        return label
+
+
+def version_source(records) -> VersionSource | None:
+    """The source of a changeset's records: the most specific one (an admin request that
+    imported a file is the import); ``None`` for records kept before sources were."""
+    sourced = [record for record in records if record.source]
+    specific = [record for record in sourced if record.source != SourceKind.ADMIN]
+    chosen = (specific or sourced or [None])[0]
+    return None if chosen is None else VersionSource(chosen.source, chosen.source_label)
+
+
+@dataclass
+class PlannedChange(Change):
+    """One row a revert will add back, change back or remove."""
+
+    @property
+    def verb(self) -> str:
+        return str(PLANNED_TYPES[self.kind])
+
+
+@dataclass
+class RevertPreview:
+    """What reverting a profile to a moment would change, from its current state: its fields
+    (but not its status, which a revert leaves alone) and links, and its parts."""
+
+    moment: datetime.datetime
+    profile: list[SafeString]
+    parts: list[PlannedChange]
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not self.profile and not self.parts
+
+
 @dataclass
 class Version:
-    """Everything one changeset changed in a profile."""
+    """Everything one changeset changed in a profile, where it came from, and the review
+    step it was, if any."""
 
     changeset: str
     date: datetime.datetime
     user: object
     changes: list[Change]
+    source: VersionSource | None = None
+    review_step: ReviewStep | None = None
 
     @property
     def user_name(self) -> str:
-        return self.user.get_username() if self.user else _("(system or import)")
+        if self.user:
+            return self.user.get_username()
+        if self.source is not None and self.source.kind == SourceKind.COMMAND:
+            return _("the command line")
+        return _("(system or import)")
 
 
 def record_baseline() -> int:
@@ -117,14 +208,20 @@ def word_diff(old: str, new: str) -> SafeString:
     return mark_safe(" ".join(str(part) for part in parts))
 
 
+def model_of(row):
+    """The model of a history record (its ``instance_type``) or of a row."""
+    return getattr(row, "instance_type", None) or type(row)
+
+
 class RelatedObjects:
-    """The organisations, focus areas and users that a set of history records point at,
-    fetched with one query per kind, so a history page costs the same whatever its length."""
+    """The organisations, focus areas and users that a set of history records (or rows) point
+    at, fetched with one query per kind, so a history page costs the same whatever its
+    length."""
 
     def __init__(self, records):
         wanted: dict[type, set] = {}
         for record in records:
-            for model_field in record.instance_type._meta.concrete_fields:
+            for model_field in model_of(record)._meta.concrete_fields:
                 if model_field.many_to_one and model_field.name != "process":
                     value = getattr(record, model_field.attname, None)
                     if value is not None:
@@ -148,15 +245,22 @@ class RelatedObjects:
                 if hasattr(record, f.attname)
             }
         )
-        for model_field in model._meta.concrete_fields:
+        return self.attach(instance)
+
+    def attach(self, instance):
+        """``instance`` with the related objects it names set from those fetched, so that
+        showing it runs no query."""
+        for model_field in type(instance)._meta.concrete_fields:
             if model_field.many_to_one and model_field.name != "process":
-                related = self.get(model_field.related_model, getattr(record, model_field.attname))
+                related = self.get(
+                    model_field.related_model, getattr(instance, model_field.attname)
+                )
                 if related is not None:
                     setattr(instance, model_field.name, related)
         return instance
 
     def display(self, record, field_name: str) -> str:
-        model_field = record.instance_type._meta.get_field(field_name)
+        model_field = model_of(record)._meta.get_field(field_name)
         value = getattr(record, model_field.attname)
         if model_field.many_to_one:
             related = self.get(model_field.related_model, value)
@@ -185,6 +289,17 @@ def attach_m2m_ids(process_records) -> None:
             )
 
 
+def field_detail(related: RelatedObjects, field_name: str, old_row, new_row) -> SafeString:
+    """How one field of a record changed from ``old_row`` to ``new_row`` (history records or
+    rows): old and new value, or a word diff of a long text."""
+    verbose = str(model_of(new_row)._meta.get_field(field_name).verbose_name)
+    old = related.display(old_row, field_name)
+    new = related.display(new_row, field_name)
+    if len(old) > 80 or len(new) > 80:
+        return format_html("{}: {}", verbose, word_diff(old, new))
+    return format_html("{}: <del>{}</del> → <ins>{}</ins>", verbose, old or "—", new or "—")
+
+
 def describe_record(record, previous, related: RelatedObjects) -> Change:
     """One history record as a change: what was added, removed or changed, and how."""
     instance = related.instance(record)
@@ -194,15 +309,7 @@ def describe_record(record, previous, related: RelatedObjects) -> Change:
         return change
     delta = record.diff_against(previous, excluded_fields=M2M_FIELDS)
     for item in delta.changes:
-        verbose = str(record.instance_type._meta.get_field(item.field).verbose_name)
-        old = related.display(previous, item.field)
-        new = related.display(record, item.field)
-        if len(old) > 80 or len(new) > 80:
-            change.details.append(format_html("{}: {}", verbose, word_diff(old, new)))
-        else:
-            change.details.append(
-                format_html("{}: <del>{}</del> → <ins>{}</ins>", verbose, old or "—", new or "—")
-            )
+        change.details.append(field_detail(related, item.field, previous, record))
     if record.instance_type is Process:
         for field_name in sorted(M2M_FIELDS):
             if record.m2m_ids[field_name] != previous.m2m_ids[field_name]:
@@ -228,6 +335,20 @@ def profile_timeline(process_id: int) -> list[Version]:
         groups.setdefault(str(record.changeset), []).append(record)
 
     related = RelatedObjects(record for records in groups.values() for record in records)
+    # One query for the review notes, if any version is a review step.
+    reviewed = [
+        changeset_id
+        for changeset_id, records in groups.items()
+        if any(record.source == SourceKind.REVIEW for record in records)
+    ]
+    review_steps = (
+        {
+            str(step.changeset): step
+            for step in ReviewStep.objects.filter(process_id=process_id, changeset__in=reviewed)
+        }
+        if reviewed
+        else {}
+    )
     previous_by_object: dict[tuple, object] = {}
     versions = []
     for changeset_id, records in groups.items():
@@ -246,6 +367,8 @@ def profile_timeline(process_id: int) -> list[Version]:
                     date=records[-1].history_date,
                     user=user,
                     changes=changes,
+                    source=version_source(records),
+                    review_step=review_steps.get(changeset_id),
                 )
             )
     versions.reverse()
@@ -253,12 +376,15 @@ def profile_timeline(process_id: int) -> list[Version]:
 
 
 def version_end(process_id: int, changeset_id: str) -> datetime.datetime:
-    """The moment just after the last record of a changeset: the state to restore."""
-    dates = [
-        record.history_date
-        for record in profile_records(process_id)
-        if str(record.changeset) == str(changeset_id)
-    ]
+    """The moment just after the last record of a changeset: the state to restore (one light
+    query per history table)."""
+    dates = []
+    for model in [Process, *PROFILE_PARTS]:
+        owner = {"id": process_id} if model is Process else {"process_id": process_id}
+        records = model.history.filter(changeset=changeset_id, **owner)
+        last = records.aggregate(last=Max("history_date"))["last"]
+        if last is not None:
+            dates.append(last)
     if not dates:
         raise LookupError(_("This version of the profile does not exist."))
     return max(dates)
@@ -269,18 +395,104 @@ def changes_since(process_id: int, since: datetime.datetime) -> list[Version]:
     return [version for version in profile_timeline(process_id) if version.date > since]
 
 
+def profile_snapshot(process_id: int, to: datetime.datetime):
+    """The profile's history record current at ``to``; ``LookupError`` if it did not exist."""
+    snapshot = (
+        Process.history.filter(id=process_id, history_date__lte=to)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if snapshot is None or snapshot.history_type == "-":
+        raise LookupError(_("The profile did not exist at that time."))
+    return snapshot
+
+
+def parts_at(model, process_id: int, to: datetime.datetime) -> dict:
+    """The rows of one kind of part the profile had at ``to``, by id."""
+    rows = (
+        model.history.filter(process_id=process_id, history_date__lte=to)
+        .latest_of_each()
+        .as_instances()
+    )
+    return {row.pk: row for row in rows}
+
+
+def same_row(model, a, b) -> bool:
+    return all(getattr(a, f.attname) == getattr(b, f.attname) for f in model._meta.concrete_fields)
+
+
+def revert_preview(process: Process, *, to: datetime.datetime) -> RevertPreview:
+    """What :func:`revert_process` would change if run now, in the words of the history page:
+    each profile field from its current value to the restored one, links, and each part
+    added back, removed or changed back. A fixed number of queries, whatever the rows."""
+    snapshot = profile_snapshot(process.pk, to)
+    wanted = {model: parts_at(model, process.pk, to) for model in PROFILE_PARTS}
+    current = {
+        model: {row.pk: row for row in model.objects.filter(process_id=process.pk)}
+        for model in PROFILE_PARTS
+    }
+    related = RelatedObjects(
+        [
+            process,
+            snapshot,
+            *(row for rows in wanted.values() for row in rows.values()),
+            *(row for rows in current.values() for row in rows.values()),
+        ]
+    )
+    profile = [
+        field_detail(related, model_field.name, process, snapshot)
+        for model_field in Process._meta.concrete_fields
+        if model_field.name not in NOT_REVERTED
+        and getattr(process, model_field.attname) != getattr(snapshot, model_field.attname)
+    ]
+    for field_name in sorted(M2M_FIELDS):
+        linked = Process._meta.get_field(field_name).related_model
+        now = set(getattr(process, field_name).values_list("pk", flat=True))
+        then = set(getattr(snapshot, field_name).values_list(linked._meta.model_name, flat=True))
+        if now != then:
+            names = linked._default_manager.in_bulk(now | then)
+
+            def listed(ids, names=names):
+                return ", ".join(sorted(str(names[pk]) for pk in ids if pk in names)) or "—"
+
+            profile.append(
+                format_html(
+                    "{}: <del>{}</del> → <ins>{}</ins>",
+                    Process._meta.get_field(field_name).verbose_name,
+                    listed(now),
+                    listed(then),
+                )
+            )
+    parts = []
+    for model in PROFILE_PARTS:
+        verbose = model._meta.verbose_name
+        shown = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "process"}]
+        for pk, row in current[model].items():
+            if pk not in wanted[model]:
+                label = f"{verbose}: {related.attach(row)}"
+                parts.append(PlannedChange(kind="-", label=label))
+        for pk, row in wanted[model].items():
+            label = f"{verbose}: {related.attach(row)}"
+            if pk not in current[model]:
+                parts.append(PlannedChange(kind="+", label=label))
+            elif not same_row(model, current[model][pk], row):
+                now_row = related.attach(current[model][pk])
+                details = [
+                    field_detail(related, name, now_row, row)
+                    for name in shown
+                    if getattr(now_row, model._meta.get_field(name).attname)
+                    != getattr(row, model._meta.get_field(name).attname)
+                ]
+                parts.append(PlannedChange(kind="~", label=label, details=details))
+    return RevertPreview(moment=to, profile=profile, parts=parts)
+
+
 @transaction.atomic
 def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Process:
     """Restore a profile as it was at ``to``: its fields (but not its publication status),
     its many-to-many links and every row of its parts, with their original ids."""
-    with changeset():
-        snapshot = (
-            Process.history.filter(id=process.pk, history_date__lte=to)
-            .order_by("-history_date", "-history_id")
-            .first()
-        )
-        if snapshot is None or snapshot.history_type == "-":
-            raise LookupError(_("The profile did not exist at that time."))
+    with changeset(Source(SourceKind.REVERT, to.isoformat())):
+        snapshot = profile_snapshot(process.pk, to)
         taken = (
             Process.objects.exclude(pk=process.pk)
             .filter(Q(name=snapshot.name) | Q(slug=snapshot.slug))
@@ -297,7 +509,7 @@ def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Pro
         for model_field in Process._meta.concrete_fields:
             if model_field.name not in NOT_REVERTED:
                 setattr(process, model_field.attname, getattr(snapshot, model_field.attname))
-        process._change_reason = _("Reverted to the version of %(date)s") % {"date": to}
+        process._change_reason = _("Reverted to the version of %(date)s") % {"date": to.isoformat()}
         authorise(process, actor=user)  # the status is not reverted: nothing to decide
         process.save()
         process.regions.set([row.region_id for row in snapshot.regions.all()])
@@ -316,23 +528,14 @@ def restore_parts(model, process: Process, to: datetime.datetime) -> None:
     Rows that differ are removed before the wanted ones are written back, so unique rules
     (a country once per process) never clash halfway through.
     """
-    snapshot = (
-        model.history.filter(process_id=process.pk, history_date__lte=to)
-        .latest_of_each()
-        .as_instances()
-    )
-    wanted = {row.pk: row for row in snapshot}
+    wanted = parts_at(model, process.pk, to)
     current = {row.pk: row for row in model.objects.filter(process=process)}
     names = [f.attname for f in model._meta.concrete_fields]
-
-    def same(a, b):
-        return all(getattr(a, name) == getattr(b, name) for name in names)
-
     for pk, row in current.items():
-        if pk not in wanted or not same(row, wanted[pk]):
+        if pk not in wanted or not same_row(model, row, wanted[pk]):
             row.delete()
     for pk, row in wanted.items():
-        if pk in current and same(current[pk], row):
+        if pk in current and same_row(model, current[pk], row):
             continue
         restored = model(**{name: getattr(row, name) for name in names})
         restored.save(force_insert=True)
@@ -366,7 +569,7 @@ def recover_process(process_id: int, *, user=None) -> Process:
             )
             % {"name": deletion.name, "other": taken.first()}
         )
-    with changeset():
+    with changeset(Source(SourceKind.RECOVER)):
         process = Process(
             **{
                 f.attname: getattr(deletion, f.attname)

@@ -28,6 +28,7 @@ from simple_history.models import HistoricalRecords
 from rcp.dates import DatePrecision, format_date_range, truncate_to_precision
 from rcp.history_records import ChangesetRecord, changeset
 from rcp.text import (
+    FormattedTextField,
     formatted_text_summary,
     render_formatted_text,
     validate_formatted_text_length,
@@ -481,7 +482,7 @@ class Process(models.Model):
         validators=[MinValueValidator(EARLIEST_YEAR), validate_not_in_future],
         help_text=_("E.g. 2001."),
     )
-    objectives = models.TextField(
+    objectives = FormattedTextField(
         _("objectives"),
         blank=True,
         validators=[validate_no_editorial_markers, validate_formatted_text_length],
@@ -501,7 +502,7 @@ class Process(models.Model):
         related_name="secretariat_of",
         help_text=_("The organisation that acts as secretariat, if it is one."),
     )
-    secretariat = models.TextField(
+    secretariat = FormattedTextField(
         _("secretariat details"),
         blank=True,
         validators=[validate_no_editorial_markers, validate_formatted_text_length],
@@ -1396,3 +1397,42 @@ class EditingPresence(models.Model):
 
     def __str__(self):
         return f"{self.user} on {self.process}"
+
+
+class ReviewAction(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted for review")
+    SENT_BACK = "sent_back", _("Sent back to draft")
+    PUBLISHED = "published", _("Published after review")
+
+
+class ReviewStep(models.Model):
+    """One step of a profile's review (see :mod:`rcp.workflow`): submitted by an Editor with a
+    note, sent back or published by a Publisher; shown on the profile's history with the
+    version it made (``changeset``)."""
+
+    process = models.ForeignKey(
+        Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="review_steps"
+    )
+    action = models.CharField(_("step"), max_length=20, choices=ReviewAction.choices)
+    note = models.TextField(_("note"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    changeset = models.UUIDField(_("changeset"), null=True, blank=True, db_index=True)
+
+    shown_on_public_pages = False  # the status change it comes with is what the public sees
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.process} ({self.created_at:%Y-%m-%d %H:%M})"

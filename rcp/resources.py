@@ -23,7 +23,7 @@ from import_export.results import Error, Result
 from rcp.countries import resolve_country, suggest_country
 from rcp.events import log_import
 from rcp.formats import ImportFileError, excerpt, unescape_formula
-from rcp.history_records import changeset
+from rcp.history_records import Source, SourceKind, changeset
 from rcp.models import (
     Activity,
     Chair,
@@ -601,8 +601,9 @@ class RcpResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def import_data_inner(self, *args, **kwargs):
-        # One import is one version of every profile it changes, also outside a request.
-        with changeset():
+        # One import is one version of every profile it changes, also outside a request, named
+        # after its file (the admin's upload; a command's own source stands, see changeset()).
+        with changeset(Source(SourceKind.SPREADSHEET, kwargs.get("file_name") or "")):
             return super().import_data_inner(*args, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):

@@ -1,8 +1,10 @@
 """Publishing and reviewing profiles: the decisions of the editorial workflow.
 
-Editors edit; only users holding ``rcp.publish_process`` (the Publishers and Administrators
-groups) change whether the public sees a profile: they publish, unpublish and archive, create a
-profile that is not a draft, and delete a profile that is not a draft.
+Editors edit, and hand a draft over to the Publishers by submitting it for review
+(:func:`submit_for_review`); a Publisher publishes it (:func:`publish_reviewed`) or sends it back
+with a note (:func:`send_back`). Only users holding ``rcp.publish_process`` (the Publishers and
+Administrators groups) change whether the public sees a profile: they publish, unpublish and
+archive, create a profile that is not a draft, and delete a profile that is not a draft.
 
 :func:`authorise` is the one publishing gate. Every way in calls it before it saves or deletes a
 profile, naming who acts: the admin's form, actions and deletions, the CSV/XLSX import (admin and
@@ -18,11 +20,14 @@ which only someone at the command line can run, and who may publish anyway.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rcp.events import log_event
-from rcp.models import DELETION, Process, PublicationStatus
+from rcp.history_records import Source, SourceKind, changeset
+from rcp.models import DELETION, Process, PublicationStatus, ReviewAction, ReviewStep
 
 PUBLISH_PERMISSION = "rcp.publish_process"
 
@@ -129,3 +134,129 @@ def mark_reviewed(process: Process, *, user) -> None:
     process._change_reason = _("Reviewed")
     authorise(process, actor=user)
     process.save()
+
+
+# The review queue ---------------------------------------------------------------------------------
+
+#: The longest review note, in characters (a few paragraphs).
+MAX_NOTE_LENGTH = 2000
+
+
+class ReviewStepRefused(ValueError):
+    """A review step that does not apply to the profile as it is now (e.g. a profile sent back
+    that is not waiting for review): the message says why, for the editor."""
+
+
+def latest_review_step(process: Process) -> ReviewStep | None:
+    return process.review_steps.select_related("user").first()
+
+
+def _review_step(
+    process: Process, *, action: str, expected: str, status: str, actor, note: str
+) -> ReviewStep:
+    """Move ``process`` from ``expected`` to ``status`` as one version of its history, sourced
+    "review" and with a :class:`ReviewStep` holding the note and who."""
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ReviewStepRefused(
+            _("The note is %(length)d characters long; keep it under %(limit)d.")
+            % {"length": len(note), "limit": MAX_NOTE_LENGTH}
+        )
+    with transaction.atomic(), changeset(Source(SourceKind.REVIEW, action)) as changeset_id:
+        # The status as stored now, locked: two Publishers pressing at once decide once.
+        stored = (
+            Process.objects.select_for_update().values_list("status", flat=True).get(pk=process.pk)
+        )
+        if stored != expected:
+            raise ReviewStepRefused(
+                _("This profile is no longer %(expected)s (it is %(status)s): nothing was done.")
+                % {
+                    "expected": PublicationStatus(expected).label.lower(),
+                    "status": PublicationStatus(stored).label.lower(),
+                }
+            )
+        if history_user(actor) is not None:
+            process._history_user = actor
+        if status == PublicationStatus.PUBLISHED:
+            set_status(process, status, actor=actor)
+        else:
+            previous = process.status
+            process.status = status
+            try:
+                authorise(process, actor=actor)  # draft <-> review: nothing to decide
+            except PermissionDenied:
+                process.status = previous
+                raise
+            process._change_reason = str(ReviewAction(action).label)
+            process.save()
+        step = ReviewStep.objects.create(
+            process=process,
+            action=action,
+            note=note,
+            user=history_user(actor),
+            changeset=changeset_id,
+        )
+    log_event(f"review_{action}", process=process.slug, user=actor, note_length=len(note))
+    return step
+
+
+def submit_for_review(process: Process, *, actor, note: str = "") -> ReviewStep:
+    """Hand a draft over to the Publishers (draft → waiting for review), with a note for them.
+    Anyone who may edit the profile may submit it."""
+    return _review_step(
+        process,
+        action=ReviewAction.SUBMITTED,
+        expected=PublicationStatus.DRAFT,
+        status=PublicationStatus.REVIEW,
+        actor=actor,
+        note=note,
+    )
+
+
+def send_back(process: Process, *, actor, note: str) -> ReviewStep:
+    """Return a profile waiting for review to its draft, with a note saying what to change.
+    Publishers only; the note is required (the Editor needs to know why)."""
+    if not can_publish(actor):
+        raise PermissionDenied(_("Only Publishers may send a profile back."))
+    if not (note or "").strip():
+        raise ReviewStepRefused(_("Say in the note what should change before it is published."))
+    return _review_step(
+        process,
+        action=ReviewAction.SENT_BACK,
+        expected=PublicationStatus.REVIEW,
+        status=PublicationStatus.DRAFT,
+        actor=actor,
+        note=note,
+    )
+
+
+def publish_reviewed(process: Process, *, actor, note: str = "") -> ReviewStep:
+    """Publish a profile waiting for review (through :func:`set_status`: Publishers only)."""
+    if not can_publish(actor):
+        raise PermissionDenied(refusal(PublicationStatus.PUBLISHED))
+    return _review_step(
+        process,
+        action=ReviewAction.PUBLISHED,
+        expected=PublicationStatus.REVIEW,
+        status=PublicationStatus.PUBLISHED,
+        actor=actor,
+        note=note,
+    )
+
+
+def waiting_for_review():
+    """The profiles waiting for a Publisher's review."""
+    return Process.objects.filter(status=PublicationStatus.REVIEW)
+
+
+def submitted_by(user):
+    """The profiles waiting for review whose latest review step is ``user``'s submission."""
+    latest = ReviewStep.objects.filter(process=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        waiting_for_review()
+        .annotate(
+            submitter=Subquery(latest.values("user")[:1]),
+            last_action=Subquery(latest.values("action")[:1]),
+        )
+        .filter(submitter=user.pk, last_action=ReviewAction.SUBMITTED)
+    )

@@ -79,3 +79,25 @@ def form_data(response, form_id: str = "process_form") -> dict:
     reader.feed(response.content.decode())
     assert reader.found, f"no form #{form_id} on the page"
     return {name: v[0] if len(v) == 1 else v for name, v in reader.values.items()}
+
+
+def add_countries(data: dict, countries: str, *, role: str = "member", group: str = "", **more):
+    """Paste ``countries`` into the profile editor's "Add countries" box, with the batch's role
+    and group (``new_group=`` for a group the profile does not use yet)."""
+    data["participations-add-countries"] = countries
+    data["participations-add-role"] = role
+    data["participations-add-group"] = group
+    for name, value in more.items():
+        data[f"participations-add-{name}"] = value
+
+
+def change_countries(data: dict, rows=(), *, remove=(), **changes):
+    """Tick ``rows`` (participations) in the profile editor's list of countries and say what to
+    do with them: ``role=``, ``group=`` ("-" for no group), ``new_group=``, ``note=`` (sets the
+    note); and mark the participations ``remove`` in the Remove column."""
+    data["participations-change-selected"] = [str(row.pk) for row in rows]
+    data["participations-change-removed"] = [str(row.pk) for row in remove]
+    for name, value in changes.items():
+        if name == "note":
+            data["participations-change-set_note"] = "on"
+        data[f"participations-change-{name}"] = value

@@ -8,7 +8,7 @@ import pytest
 
 from rcp.models import Chair, Meeting, Participation, Process
 
-from .admin_forms import form_data
+from .admin_forms import add_countries, change_countries, form_data
 from .factories import (
     ChairFactory,
     FocusAreaFactory,
@@ -231,12 +231,13 @@ def test_unchanged_change_form_saves_without_errors(admin_client, full_profile):
 
 def test_editor_adds_a_country_and_the_public_page_lists_it(admin_client, client, profile):
     data = form_data(admin_client.get(change_url(profile)))
-    add_inline_row(data, "participations", country="MA", role="member", group="AU")
+    add_countries(data, "Morocco", new_group="AU")
 
     response = admin_client.post(change_url(profile), data, follow=True)
 
     assert response.redirect_chain == [("/admin/rcp/process/", 302)]
     assert "was changed successfully" in visible_text(response)
+    assert "1 country added: Morocco." in visible_text(response)
     morocco = Participation.objects.get(process=profile, country="MA")
     assert (morocco.role, morocco.group) == ("member", "AU")
     public = client.get("/processes/rabat-process/")
@@ -246,31 +247,29 @@ def test_editor_adds_a_country_and_the_public_page_lists_it(admin_client, client
 def test_editor_creates_a_process_with_its_countries_on_the_add_page(admin_client):
     data = form_data(admin_client.get("/admin/rcp/process/add/"))
     data.update(name="Budapest Process", slug="budapest-process", status="published")
-    add_inline_row(data, "participations", country="TR", role="member")
-    add_inline_row(data, "participations", country="GE", role="observer")
+    add_countries(data, "Türkiye; Georgia", new_group="Partners")
 
     response = admin_client.post("/admin/rcp/process/add/", data)
 
     assert response.status_code == 302, visible_text(response)
     process = Process.objects.get(slug="budapest-process")
-    assert sorted(process.participations.values_list("country", "role")) == [
-        ("GE", "observer"),
-        ("TR", "member"),
+    assert sorted(process.participations.values_list("country", "role", "group")) == [
+        ("GE", "member", "Partners"),
+        ("TR", "member", "Partners"),
     ]
 
 
-def test_same_country_twice_in_one_submit_is_refused_with_a_readable_message(admin_client, profile):
+def test_same_country_twice_in_one_paste_is_refused_with_a_readable_message(admin_client, profile):
     before = table_snapshot()
     data = form_data(admin_client.get(change_url(profile)))
-    add_inline_row(data, "participations", country="MA", role="member")
-    add_inline_row(data, "participations", country="MA", role="observer")
+    add_countries(data, "Morocco\nMaroc")
 
     response = admin_client.post(change_url(profile), data)
 
     assert response.status_code == 200
     page = visible_text(response)
-    assert "Please correct the errors below." in page
-    assert "The same country is listed twice." in page
+    assert "Please correct the error below." in page
+    assert "Morocco is already in this list (entry 1)." in page
     assert table_snapshot() == before
 
 
@@ -278,14 +277,14 @@ def test_adding_a_country_already_listed_is_refused_with_a_readable_message(admi
     listed = profile.participations.first()
     before = table_snapshot()
     data = form_data(admin_client.get(change_url(profile)))
-    add_inline_row(data, "participations", country=listed.country.code, role="observer")
+    add_countries(data, listed.country.name, role="observer")
 
     response = admin_client.post(change_url(profile), data)
 
     assert response.status_code == 200
     page = visible_text(response)
-    assert "Please correct the errors below." in page
-    assert "The same country is listed twice." in page
+    assert "Please correct the error below." in page
+    assert f"{listed.country.name} is already a country of this profile (Member" in page
     assert table_snapshot() == before
     assert profile.participations.get(country=listed.country.code).role == "member"
 
@@ -296,14 +295,12 @@ def test_country_saved_by_someone_else_meanwhile_is_refused_with_a_readable_mess
     data = form_data(admin_client.get(change_url(profile)))
     ParticipationFactory(process=profile, country="MA", role="observer")  # another editor
     before = table_snapshot()
-    add_inline_row(data, "participations", country="MA", role="member")
+    add_countries(data, "Morocco")
 
     response = admin_client.post(change_url(profile), data)
 
     assert response.status_code == 200
-    assert "Morocco was added to this process since this page was opened." in (
-        visible_text(response)
-    )
+    assert "Morocco is already a country of this profile (Observer)" in visible_text(response)
     assert table_snapshot() == before
     assert profile.participations.get(country="MA").role == "observer"
 
@@ -311,9 +308,8 @@ def test_country_saved_by_someone_else_meanwhile_is_refused_with_a_readable_mess
 def test_editor_can_remove_a_country_and_add_it_again_in_one_submit(admin_client, profile):
     listed = profile.participations.first()
     data = form_data(admin_client.get(change_url(profile)))
-    row = next(k for k, v in data.items() if k.endswith("-id") and v == str(listed.pk))
-    data[row.replace("-id", "-DELETE")] = "on"
-    add_inline_row(data, "participations", country=listed.country.code, role="observer")
+    change_countries(data, remove=[listed])
+    add_countries(data, listed.country.code, role="observer")
 
     response = admin_client.post(change_url(profile), data)
 
@@ -392,8 +388,9 @@ def test_chair_with_both_a_country_and_an_organisation_is_refused(admin_client, 
 # --- Query counts do not grow with the data -----------------------------------------------------
 
 
-# One of them reads the reports of the legacy pages imported into the profile.
-PROCESS_CHANGE_PAGE_QUERIES = 14
+# One of them reads the reports of the legacy pages imported into the profile, one who else has
+# it open (the "currently editing" notice), one its latest review note.
+PROCESS_CHANGE_PAGE_QUERIES = 16
 PROCESS_CHANGELIST_QUERIES = 7
 ORGANISATION_CHANGELIST_QUERIES = 5
 

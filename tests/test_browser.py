@@ -231,7 +231,7 @@ def test_a_reader_searches_morocco_opens_the_country_follows_a_process_and_reads
 
 def test_an_editor_adds_a_country_in_the_admin_and_readers_see_it(open_session, site):
     """The editor (in the Editors role, made by the ``site`` fixture) logs in with the admin's
-    form, adds Japan in the participating countries of the change form, and saves."""
+    form, types Japan in "Add countries" on the change form, sees it matched, and saves."""
     process_id = site.pk
     reader = open_session()
     visit(reader, "/processes/tripoli-process/")  # cached for readers now
@@ -247,13 +247,13 @@ def test_an_editor_adds_a_country_in_the_admin_and_readers_see_it(open_session, 
     expect(page.get_by_role("button", name="Log in")).to_have_count(0)
     page.wait_for_url(re.compile(re.escape(change_page) + "$"))
     inline = page.locator("#participations-group")
-    rows_before = inline.locator("tr.form-row.has_original").count()
-    inline.get_by_role("button", name=re.compile("Add another")).click()
-    new_row = inline.locator("tr.form-row.dynamic-participations").last
-    new_row.locator("select[name$='-country']").select_option("JP")
-    page.locator("input[name=_save]").click()
+    rows_before = inline.locator("tr[data-country]").count()
+    inline.get_by_label("Countries to add").fill("Japan")
+    expect(inline.locator(".country-preview")).to_contain_text("Will be added")
+    page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(re.escape(reverse("admin:rcp_process_changelist")) + "$"))
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist")).to_contain_text("1 country added: Japan.")
 
     assert rows_before == 83
     visit(reader, "/processes/tripoli-process/")

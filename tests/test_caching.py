@@ -28,6 +28,7 @@ from rcp.cache import CACHE_HEADER, VERSION_KEY, invalidate_public_pages
 from rcp.models import FocusArea, Organisation, PageDataChange, Participation, Process, Region
 from rcp.workflow import COMMAND_LINE, delete_profile, set_status
 
+from .admin_forms import add_countries, form_data
 from .factories import (
     ChairFactory,
     MeetingFactory,
@@ -38,7 +39,7 @@ from .factories import (
 )
 from .pages import get_page, items, profile_url, section
 from .servers import REDIS_URL, TcpProxy, delete_redis_keys, redis_unreachable_reason
-from .test_admin import add_inline_row, change_url, form_data
+from .test_admin import change_url
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -278,7 +279,7 @@ def test_a_deleted_profile_is_gone_at_once(client, process):
 def test_an_admin_save_reaches_the_reader_at_once(admin_client, client, process):
     assert "Senegal" not in read(client, profile_url(process))[1]
     data = form_data(admin_client.get(change_url(process)))
-    add_inline_row(data, "participations", country="SN", role="member")
+    add_countries(data, "Senegal")
 
     assert admin_client.post(change_url(process), data).status_code == 302
 

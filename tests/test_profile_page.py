@@ -422,8 +422,8 @@ def test_formatted_text_is_sanitised_and_markdown_links_become_links(client, db)
     links = section(page, "Objectives").find_all("a")
     assert [(link.text, link.attrs.get("href")) for link in links] == [
         ("the declaration", "https://example.org/declaration"),
-        ("trap", None),
     ]
+    assert "trap" in section(page, "Objectives").text  # a javascript: link reads as its text
     assert section(page, "Secretariat").find("em").text == "IOM"
 
 

@@ -113,6 +113,58 @@ def test_javascript_links_lose_their_address(source):
     assert "click" in html
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[click](javascript:alert(1))",
+        "[click](vbscript:msgbox(1))",
+        "[click](data:text/html,x)",
+        "[click](tel:+41227179111)",
+        "[click]()",
+        '<a href="javascript:alert(1)">click</a>',
+    ],
+    ids=["javascript", "vbscript", "data", "tel", "empty", "html-link"],
+)
+def test_a_link_to_an_address_not_allowed_reads_as_its_text(source):
+    assert render_formatted_text(source) == "<p>click</p>"
+
+
+def test_a_link_on_this_site_is_kept():
+    html = render_formatted_text("[About](/about/)")
+
+    assert html == '<p><a href="/about/" rel="noopener noreferrer">About</a></p>'
+
+
+def test_an_image_becomes_its_description():
+    assert render_formatted_text("![IOM & *partners*](logo.png)") == "<p>IOM &amp; partners</p>"
+
+
+def test_headings_render_under_the_pages_section_headings():
+    html = render_formatted_text("# Aims\n\nText.\n\n## Means\n\n### Tools")
+
+    assert html == "<h3>Aims</h3>\n<p>Text.</p>\n<h4>Means</h4>\n<h5>Tools</h5>"
+
+
+def test_a_texts_highest_heading_becomes_h3_whatever_level_it_is_typed_at():
+    html = render_formatted_text("### Aims\n\n#### Means")
+
+    assert html == "<h3>Aims</h3>\n<h4>Means</h4>"
+
+
+def test_headings_below_h6_stay_h6_and_underlined_ones_render_too():
+    html = render_formatted_text("Aims\n====\n\nMeans\n-----\n\n#### Four\n\n###### Six")
+
+    assert html == "<h3>Aims</h3>\n<h4>Means</h4>\n<h6>Four</h6>\n<h6>Six</h6>"
+
+
+def test_a_heading_keeps_its_emphasis_and_links():
+    html = render_formatted_text("## The *Rabat* [Process](https://x.org)")
+
+    assert html == (
+        '<h3>The <em>Rabat</em> <a href="https://x.org" rel="noopener noreferrer">Process</a></h3>'
+    )
+
+
 def test_other_tags_and_attributes_are_removed():
     html = render_formatted_text('<div style="color:red"><img src="x.png"><b>Bold</b></div>')
 

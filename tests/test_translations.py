@@ -49,8 +49,12 @@ SPELT_THE_SAME = {
         "page",
         "organisation",
         "organisations",
+        "Organisations",
+        "Note",
+        "source",
     },
-    "es": set(),
+    # "no" in an answer; a field's name and what was dropped, joined by a colon.
+    "es": {"no", "%(field)s: %(dropped)s."},
 }
 # What makemessages reads (the Makefile's and the README's command): not these folders.
 NOT_SCANNED = {".venv", "staticfiles", "tests", "bench", "node_modules", ".git"}

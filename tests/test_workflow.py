@@ -38,7 +38,7 @@ from rcp.models import (
 from rcp.resources import ParticipationResource, ProcessResource
 from rcp.spreadsheets import describe_problems
 
-from .admin_forms import form_data
+from .admin_forms import add_countries, change_countries, form_data
 from .factories import (
     ChairFactory,
     FocusAreaFactory,
@@ -58,7 +58,6 @@ ARCHIVED = PublicationStatus.ARCHIVED
 
 CHANGELIST_URL = "/admin/rcp/process/"
 RECOVER_URL = "/admin/rcp/process/recover/"
-CONFLICT_MESSAGE = "Someone else saved this profile after you opened it"
 OBJECTIVES = (
     "To foster dialogue and cooperation between countries of origin, transit and destination "
     "along the migration routes linking Central, West and North Africa with Europe."
@@ -79,7 +78,8 @@ def add_inline_row(data: dict, prefix: str, **fields) -> None:
 def inline_row(data: dict, prefix: str, field: str, value) -> str:
     """The prefix (``participations-3``) of the inline row whose ``field`` is ``value``."""
     total = int(data[f"{prefix}-TOTAL_FORMS"])
-    rows = [f"{prefix}-{i}" for i in range(total) if data.get(f"{prefix}-{i}-{field}") == value]
+    wanted = {value, str(countries.name(value)) if field == "country" else value}
+    rows = [f"{prefix}-{i}" for i in range(total) if data.get(f"{prefix}-{i}-{field}") in wanted]
     assert len(rows) == 1, f"no single {prefix} row with {field}={value!r}"
     return rows[0]
 
@@ -141,9 +141,10 @@ def history_versions(response) -> list[str]:
 
 
 def revert_actions(response) -> dict[str, str]:
-    """The revert forms of the history page, by changeset."""
+    """The revert links of the history page (to the confirmation, which posts to the same
+    address), by changeset."""
     actions = re.findall(
-        r'action="(/admin/rcp/process/\d+/history/([0-9a-f-]+)/revert/)"', response.content.decode()
+        r'href="(/admin/rcp/process/\d+/history/([0-9a-f-]+)/revert/)"', response.content.decode()
     )
     return {changeset_id: action for action, changeset_id in actions}
 
@@ -352,11 +353,14 @@ def edit_every_part(client: Client, process: Process) -> None:
     data["established"] = "2006"
     data["regions"] = [str(RegionFactory(name="Asia").pk)]
     data["associated_organisations"] = []
-    morocco = inline_row(data, "participations", "country", "MA")
-    data[f"{morocco}-role"] = "suspended"
-    data[f"{morocco}-group"] = ""
-    data[f"{inline_row(data, 'participations', 'country', 'FR')}-DELETE"] = "on"
-    add_inline_row(data, "participations", country="DE", role="member", group="EU")
+    change_countries(
+        data,
+        process.participations.filter(country="MA"),
+        remove=process.participations.filter(country="FR"),
+        role="suspended",
+        group="-",
+    )
+    add_countries(data, "Germany", group="EU")
     partner = inline_row(data, "organisation_roles", "role", "partner")
     data[f"{partner}-role"] = "member"
     data[f"{inline_row(data, 'organisation_roles', 'role', 'observer')}-DELETE"] = "on"
@@ -475,7 +479,7 @@ def test_editor_is_offered_no_publishing_actions_and_a_publisher_is(editor, publ
 def test_profile_an_editor_creates_is_a_draft_whatever_the_request_says(editor, client):
     data = form_data(editor.get("/admin/rcp/process/add/"))
     data.update(name="Budapest Process", slug="budapest-process", status="published")
-    add_inline_row(data, "participations", country="TR", role="member")
+    add_countries(data, "Türkiye")
 
     response = editor.post("/admin/rcp/process/add/", data)
 
@@ -675,10 +679,13 @@ def test_publisher_publishes_through_an_admin_import(publisher, client, draft):
 def test_admin_save_is_recorded_as_one_version_with_who_and_a_readable_diff(editor, alice, draft):
     data = form_data(editor.get(change_url(draft)))
     data["objectives"] = OBJECTIVES.replace("Central, West and North Africa", "the Sahel")
-    morocco = inline_row(data, "participations", "country", "MA")
-    data[f"{morocco}-role"] = "suspended"
-    data[f"{inline_row(data, 'participations', 'country', 'FR')}-DELETE"] = "on"
-    add_inline_row(data, "participations", country="DE", role="member", group="EU")
+    change_countries(
+        data,
+        draft.participations.filter(country="MA"),
+        remove=draft.participations.filter(country="FR"),
+        role="suspended",
+    )
+    add_countries(data, "Germany", group="EU")
     before = timezone.now()
 
     assert editor.post(change_url(draft), data).status_code == 302
@@ -786,19 +793,22 @@ def test_revert_restores_the_profile_and_every_part_exactly(editor, alice, publi
 
 def test_revert_to_an_intermediate_version_brings_back_a_country_with_its_id(editor, draft):
     data = form_data(editor.get(change_url(draft)))
-    add_inline_row(data, "participations", country="DE", role="observer", note="since 2020")
+    add_countries(data, "Germany", role="observer")
+    editor.post(change_url(draft), data)
+    data = form_data(editor.get(change_url(draft)))
+    change_countries(data, draft.participations.filter(country="DE"), note="since 2020")
     editor.post(change_url(draft), data)
     germany = Participation.objects.get(process=draft, country="DE")
     after_first_edit = profile_snapshot(draft.pk)
     data = form_data(editor.get(change_url(draft)))
-    data[f"{inline_row(data, 'participations', 'country', 'DE')}-DELETE"] = "on"
+    change_countries(data, remove=draft.participations.filter(country="DE"))
     data["acronym"] = "RABAT"
     editor.post(change_url(draft), data)
     assert not Participation.objects.filter(pk=germany.pk).exists()
 
     page = editor.get(history_url(draft))
-    changeset_id = str(Participation.history.get(id=germany.pk, history_type="+").changeset)
-    editor.post(revert_actions(page)[changeset_id])
+    noted = Participation.history.filter(id=germany.pk, history_type="~").latest("history_date")
+    editor.post(revert_actions(page)[str(noted.changeset)])
 
     assert profile_snapshot(draft.pk) == after_first_edit
     restored = Participation.objects.get(pk=germany.pk)
@@ -873,25 +883,16 @@ def test_profile_whose_name_was_reused_is_not_recovered_and_the_editor_is_told_w
 # --- No lost edits ------------------------------------------------------------------------------
 
 
-def conflict_messages(response) -> list[str]:
-    """The lines of the error above the form: the warning, then one line per change."""
+def conflicts_shown(response) -> list[str]:
+    """Each conflict of the side-by-side panel as text (rcp.admin.concurrency)."""
     assert response.status_code == 200, response.status_code
-    errors = re.search(
-        r'<ul class="errorlist nonfield">(.*?)</ul>', response.content.decode(), re.S
+    blocks = re.findall(
+        r'<fieldset class="merge-conflict">(.*?)</fieldset>', response.content.decode(), re.S
     )
-    assert errors, "no error above the form"
-    return [
-        re.sub(r"\s+", " ", html.unescape(strip_tags(item))).strip()
-        for item in re.findall(r"<li>(.*?)</li>", errors.group(1), re.S)
-    ]
+    return [re.sub(r"\s+", " ", html.unescape(strip_tags(block))).strip() for block in blocks]
 
 
-def newest_version_date(client: Client, process: Process) -> str:
-    """The date and time of the newest version, as the profile's history page shows it."""
-    return history_versions(client.get(history_url(process)))[0].split(" — ")[0]
-
-
-def test_second_editor_is_told_who_changed_what_meanwhile_and_nothing_of_theirs_is_saved(
+def test_second_editor_keeps_what_a_colleague_changed_meanwhile_alongside_their_own(
     editor, second_editor, draft
 ):
     alices_page = form_data(editor.get(change_url(draft)))
@@ -900,90 +901,84 @@ def test_second_editor_is_told_who_changed_what_meanwhile_and_nothing_of_theirs_
     assert editor.post(change_url(draft), alices_page).status_code == 302
 
     bobs_page["acronym"] = "BOB"
-    add_inline_row(bobs_page, "participations", country="IT", role="observer")
-    response = second_editor.post(change_url(draft), bobs_page)
+    bobs_page["participations-add-countries"] = "Italy"
+    bobs_page["participations-add-role"] = "observer"
+    response = second_editor.post(change_url(draft), bobs_page, follow=True)
 
-    saved_at = newest_version_date(editor, draft)
-    assert conflict_messages(response) == [
-        "Someone else saved this profile after you opened it, so your changes were not saved. "
-        "Their changes are listed below. Reload the page to start from the current version, or "
-        "press Save again to save your version over theirs.",
-        f"alice, {saved_at}: process: Rabat Process changed: objectives: To foster dialogue and "
-        "cooperation … along the migration routes linking Central, West and North Africa the "
-        "Sahel with Europe.",
-    ]
+    assert response.redirect_chain, visible_text(response)
+    assert (
+        "alice saved this profile while you had it open; their changes were kept alongside "
+        "yours: Objectives."
+    ) in messages_shown(response)
     draft.refresh_from_db()
-    assert draft.acronym == "RP"
+    assert draft.acronym == "BOB"
     assert "the Sahel" in draft.objectives
-    assert not draft.participations.filter(country="IT").exists()
+    assert draft.participations.get(country="IT").role == "observer"
 
 
-def test_second_editor_saving_again_after_the_warning_saves_their_version(
+def test_second_editor_chooses_between_their_version_and_a_colleagues_of_the_same_field(
     editor, second_editor, draft
 ):
     alices_page = form_data(editor.get(change_url(draft)))
     bobs_page = form_data(second_editor.get(change_url(draft)))
     alices_page["objectives"] = "Alice's objectives."
     editor.post(change_url(draft), alices_page)
+    bobs_page["objectives"] = "Bob's objectives."
     bobs_page["acronym"] = "BOB"
-    add_inline_row(bobs_page, "participations", country="IT", role="observer")
-    warning = second_editor.post(change_url(draft), bobs_page)
-    assert conflict_messages(warning)[0].startswith(CONFLICT_MESSAGE)
+    conflict_page = second_editor.post(change_url(draft), bobs_page)
+    [conflict] = conflicts_shown(conflict_page)
+    assert conflict.startswith("Objectives Theirs (alice, ")
+    assert conflict.endswith(
+        "Alice's objectives. Keep theirs Yours (not saved yet) Bob's objectives. Keep mine"
+    )
+    draft.refresh_from_db()
+    assert (draft.acronym, draft.objectives) == ("RP", "Alice's objectives.")
 
-    response = second_editor.post(change_url(draft), form_data(warning))
+    data = form_data(conflict_page)
+    data["merge-choice-process.objectives"] = "mine"
+    response = second_editor.post(change_url(draft), data)
 
     assert response.status_code == 302, visible_text(response)
     draft.refresh_from_db()
-    assert draft.acronym == "BOB"
-    assert draft.objectives == OBJECTIVES
-    assert draft.participations.get(country="IT").role == "observer"
+    assert (draft.acronym, draft.objectives) == ("BOB", "Bob's objectives.")
 
 
-def test_second_editor_is_told_of_a_country_added_meanwhile(editor, second_editor, draft):
+def test_a_country_added_meanwhile_is_kept_and_the_second_editor_is_told(
+    editor, second_editor, draft
+):
     alices_page = form_data(editor.get(change_url(draft)))
     bobs_page = form_data(second_editor.get(change_url(draft)))
-    add_inline_row(alices_page, "participations", country="DE", role="member")
+    alices_page["participations-add-countries"] = "Germany"
     assert editor.post(change_url(draft), alices_page).status_code == 302
 
     bobs_page["objectives"] = "Bob's objectives."
-    messages = conflict_messages(second_editor.post(change_url(draft), bobs_page))
+    response = second_editor.post(change_url(draft), bobs_page, follow=True)
 
-    assert messages[0].startswith(CONFLICT_MESSAGE)
-    saved_at = newest_version_date(editor, draft)
-    assert messages[1:] == [f"alice, {saved_at}: participating country: Germany (Member) added"]
+    assert messages_shown(response)[0] == (
+        "alice saved this profile while you had it open; their changes were kept alongside "
+        "yours: Germany (Member) added."
+    )
     draft.refresh_from_db()
-    assert draft.objectives == OBJECTIVES
+    assert draft.objectives == "Bob's objectives."
+    assert draft.participations.filter(country="DE").exists()
 
 
-def test_second_editor_is_told_of_a_country_role_changed_meanwhile(editor, second_editor, draft):
-    alices_page = form_data(editor.get(change_url(draft)))
-    bobs_page = form_data(second_editor.get(change_url(draft)))
-    alices_page[f"{inline_row(alices_page, 'participations', 'country', 'MA')}-role"] = "guest"
-    assert editor.post(change_url(draft), alices_page).status_code == 302
-
-    bobs_page[f"{inline_row(bobs_page, 'participations', 'country', 'MA')}-note"] = "Bob's note"
-    messages = conflict_messages(second_editor.post(change_url(draft), bobs_page))
-
-    saved_at = newest_version_date(editor, draft)
-    assert messages[1:] == [
-        f"alice, {saved_at}: participating country: Morocco (Guest) changed: role: Member → Guest"
-    ]
-    morocco = draft.participations.get(country="MA")
-    assert (morocco.role, morocco.note) == ("guest", "founding member")
-
-
-def test_editor_is_told_of_an_import_made_while_the_page_was_open(publisher, editor, draft):
+def test_an_import_made_while_the_page_was_open_is_kept_and_the_editor_is_told(
+    publisher, editor, draft
+):
     page = form_data(editor.get(change_url(draft)))
     admin_import(publisher, "participation", b"process,country,role\nrabat-process,DE,member\n")
 
     page["acronym"] = "RAB"
-    messages = conflict_messages(editor.post(change_url(draft), page))
+    response = editor.post(change_url(draft), page, follow=True)
 
-    assert messages[0].startswith(CONFLICT_MESSAGE)
-    saved_at = newest_version_date(editor, draft)
-    assert messages[1:] == [f"carol, {saved_at}: participating country: Germany (Member) added"]
+    assert messages_shown(response)[0] == (
+        "carol saved this profile while you had it open; their changes were kept alongside "
+        "yours: Germany (Member) added."
+    )
     draft.refresh_from_db()
-    assert draft.acronym == "RP"
+    assert draft.acronym == "RAB"
+    assert draft.participations.filter(country="DE").exists()
 
 
 def test_saving_an_unchanged_page_opened_before_nobody_else_saved_succeeds(editor, draft):

@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rcp.context_processors.site_links",
+                "rcp.admin.review.review_queue",
             ],
         },
     },

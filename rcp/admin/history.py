@@ -7,18 +7,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from rcp.history import (
     deleted_processes,
     profile_timeline,
     recover_process,
+    revert_preview,
     revert_process,
+    shown_date,
     version_end,
 )
 
@@ -70,28 +70,52 @@ class ProfileHistoryAdminMixin:
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.object_history_template, context)
 
-    @method_decorator(require_POST)
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
     def revert_view(self, request, object_id, changeset):
+        """GET: what reverting to the version would change, with "Yes, revert" and Cancel;
+        POST: the revert."""
         process = self.get_object(request, unquote(object_id))
         if process is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, process):
             raise PermissionDenied
+        history_url = reverse(
+            "admin:rcp_process_history", args=[process.pk], current_app=self.admin_site.name
+        )
         try:
             moment = version_end(process.pk, changeset)
+            if request.method != "POST":
+                return self.revert_confirm_page(request, process, moment, history_url)
             revert_process(process, to=moment, user=request.user)
         except LookupError as error:
             self.message_user(request, str(error), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                gettext("The profile is back as it was on %(date)s.")
-                % {"date": date_format(timezone.localtime(moment), "DATETIME_FORMAT")},
-                messages.SUCCESS,
+            return HttpResponseRedirect(history_url)
+        # No full stop right after the date: the date may end in one ("p.m.").
+        self.message_user(
+            request,
+            gettext(
+                "The profile is back as it was on %(date)s; its publication status did not change."
             )
+            % {"date": shown_date(moment)},
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(
             reverse("admin:rcp_process_change", args=[process.pk], current_app=self.admin_site.name)
         )
+
+    def revert_confirm_page(self, request, process, moment, history_url):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Revert %(name)s to the version of %(date)s")
+            % {"name": process, "date": shown_date(moment)},
+            "subtitle": None,
+            "opts": self.opts,
+            "object": process,
+            "preview": revert_preview(process, to=moment),
+            "history_url": history_url,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/rcp/process/revert_confirm.html", context)
 
     def recover_list_view(self, request):
         if not self.has_add_permission(request):

@@ -2,21 +2,55 @@
 and meetings."""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from rcp.admin.widgets import FastSelect, PrefetchedAutocompleteSelect, PrefetchedLabelsForm
+from rcp.admin.widgets import (
+    CountryNameField,
+    FastSelect,
+    PrefetchedAutocompleteSelect,
+    PrefetchedLabelsForm,
+    render_fast,
+)
 from rcp.models import (
     Chair,
     Meeting,
-    Participation,
     ProcessFocusArea,
     ProcessOrganisation,
 )
 
 
-class ReadableDuplicatesFormSet(BaseInlineFormSet):
+class FastFormSet(BaseInlineFormSet):
+    """Rows whose inputs and selects render without a template each (see ``render_fast``)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            render_fast(field.widget)
+            # A row's inputs sit under their column's heading, with no label of their own.
+            if not field.widget.is_hidden and field.label:
+                field.widget.attrs.setdefault("aria-label", str(capfirst(field.label)))
+            if field.help_text:
+                # Said once, under the table (edit_inline/section.html), not on every row.
+                field.widget.attrs.setdefault("aria-describedby", f"{self.prefix}-help-{name}")
+
+
+class LightInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """The admin's wrapper of an inline formset, without building every row a second time for
+    its media: all rows of an inline share their widgets, so one row's media (or the empty
+    row's) is every row's."""
+
+    @property
+    def media(self):
+        return self.opts.media + self.formset.media
+
+
+class ReadableDuplicatesFormSet(FastFormSet):
     """Says which row repeats which, in words an editor understands."""
 
     duplicate_field = ""
@@ -58,10 +92,6 @@ class ReadableDuplicatesFormSet(BaseInlineFormSet):
         return super().clean()
 
 
-class ParticipationFormSet(ReadableDuplicatesFormSet):
-    duplicate_field = "country"
-
-
 class ProcessOrganisationFormSet(ReadableDuplicatesFormSet):
     duplicate_field = "organisation"
 
@@ -73,9 +103,25 @@ class ProcessFocusAreaFormSet(ReadableDuplicatesFormSet):
 class FastSelectInline(admin.TabularInline):
     """Inline rows whose choice fields (countries, roles, precision) render fast."""
 
+    template = "admin/rcp/process/edit_inline/section.html"
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         kwargs.setdefault("widget", FastSelect)
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A country is typed, with the page's one list of names to pick from (a select of 250
+        countries on every row made the page heavy)."""
+        if isinstance(db_field, CountryField):
+            return CountryNameField(
+                required=not db_field.blank, label=capfirst(db_field.verbose_name)
+            )
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            # Each row's links to add, change, delete and view the organisation weighed more
+            # than the row; organisations are added and edited in their own list.
+            formfield.widget = formfield.widget.widget
+        return formfield
 
 
 class PrefetchedAutocompleteInlineMixin:
@@ -92,15 +138,6 @@ class PrefetchedAutocompleteInlineMixin:
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.autocomplete_fields)
-
-
-class ParticipationInline(FastSelectInline):
-    model = Participation
-    formset = ParticipationFormSet
-    fields = ["country", "role", "group", "note"]
-    extra = 0
-    verbose_name = _("country")
-    verbose_name_plural = _("Participating countries (members, observers, suspended, guests)")
 
 
 class ProcessOrganisationInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
@@ -124,6 +161,7 @@ class ProcessFocusAreaInline(PrefetchedAutocompleteInlineMixin, FastSelectInline
 
 class ChairInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
     model = Chair
+    formset = FastFormSet
     fields = ["country", "organisation", "start_date", "end_date", "date_precision"]
     autocomplete_fields = ["organisation"]
     extra = 0
@@ -131,5 +169,6 @@ class ChairInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
 
 class MeetingInline(FastSelectInline):
     model = Meeting
+    formset = FastFormSet
     fields = ["title", "start_date", "end_date", "date_precision", "city", "country"]
     extra = 0

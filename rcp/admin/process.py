@@ -2,20 +2,26 @@
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rcp.admin.concurrency import ConcurrencyAdminMixin
+from rcp.admin.countries import CountryEditorAdminMixin, ParticipationInline
 from rcp.admin.filters import ParticipatingCountryFilter, ReviewDueFilter
+from rcp.admin.formatted_text import FormattedTextAdminMixin
 from rcp.admin.forms import ProcessAdminForm
 from rcp.admin.history import ProfileHistoryAdminMixin
 from rcp.admin.inlines import (
     ChairInline,
+    LightInlineAdminFormSet,
     MeetingInline,
-    ParticipationInline,
     ProcessFocusAreaInline,
     ProcessOrganisationInline,
 )
 from rcp.admin.legacy import LegacyImportAdminMixin, LegacyImportInline
+from rcp.admin.presence import PresenceAdminMixin
+from rcp.admin.review import ReviewAdminMixin, ReviewQueueFilter
 from rcp.admin.spreadsheets import SpreadsheetAdmin
 from rcp.models import (
     Process,
@@ -28,10 +34,20 @@ from rcp.workflow import allows, authorise, can_publish, delete_profile, mark_re
 
 
 @admin.register(Process)
-class ProcessAdmin(ProfileHistoryAdminMixin, LegacyImportAdminMixin, SpreadsheetAdmin):
+class ProcessAdmin(
+    FormattedTextAdminMixin,
+    ConcurrencyAdminMixin,
+    PresenceAdminMixin,
+    ReviewAdminMixin,
+    CountryEditorAdminMixin,
+    ProfileHistoryAdminMixin,
+    LegacyImportAdminMixin,
+    SpreadsheetAdmin,
+):
     resource_classes = [ProcessResource]
     form = ProcessAdminForm
     change_list_template = "admin/rcp/process/change_list.html"
+    change_form_template = "admin/rcp/process/change_form.html"
     object_history_template = "admin/rcp/process/profile_history.html"
     list_display = [
         "name",
@@ -46,6 +62,7 @@ class ProcessAdmin(ProfileHistoryAdminMixin, LegacyImportAdminMixin, Spreadsheet
     ]
     list_filter = [
         "status",
+        ReviewQueueFilter,
         ReviewDueFilter,
         "kind",
         "activity",
@@ -79,9 +96,9 @@ class ProcessAdmin(ProfileHistoryAdminMixin, LegacyImportAdminMixin, Spreadsheet
         ),
     ]
     inlines = [
-        ProcessFocusAreaInline,
         ParticipationInline,
         ProcessOrganisationInline,
+        ProcessFocusAreaInline,
         ChairInline,
         MeetingInline,
         LegacyImportInline,
@@ -89,6 +106,41 @@ class ProcessAdmin(ProfileHistoryAdminMixin, LegacyImportAdminMixin, Spreadsheet
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_member_counts()
+
+    #: The sections of the change page, as its menu names them.
+    SECTION_LABELS = {
+        "participations": _("Countries"),
+        "organisation_roles": _("Organisations"),
+        "focus_area_links": _("Focus areas"),
+        "chairs": _("Chairs"),
+        "meetings": _("Meetings"),
+        "legacy_imports": _("Imports"),
+    }
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_admin_formsets = super().get_inline_formsets(
+            request, formsets, inline_instances, obj
+        )
+        for inline_admin_formset in inline_admin_formsets:
+            inline_admin_formset.__class__ = LightInlineAdminFormSet
+        return inline_admin_formsets
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The page's menu of sections with their counts; no "Save and add another" (an
+        editor works on one profile at a time)."""
+        context["editor_sections"] = [
+            {
+                "prefix": formset.formset.prefix,
+                "label": self.SECTION_LABELS.get(
+                    formset.formset.prefix, capfirst(formset.opts.verbose_name_plural)
+                ),
+                "count": getattr(formset.formset, "total_count", None)
+                or formset.formset.initial_form_count(),
+            }
+            for formset in context.get("inline_admin_formsets", [])
+        ]
+        context["show_save_and_add_another"] = False
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count_column(self, process):

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from rcp.ceased_organisations import find_ceased
-from rcp.history_records import changeset
+from rcp.history_records import Source, SourceKind, changeset
 from rcp.legacy import report as kinds
 from rcp.legacy.profile import ParsedOrganisation, ParsedProfile, country_name
 from rcp.legacy.report import Report
@@ -482,7 +482,7 @@ def import_profile(
         accept_suggestions=accept_suggestions,
         source_name=source_name,
     )
-    with transaction.atomic(), changeset():
+    with transaction.atomic(), changeset(Source(SourceKind.LEGACY, source_name)):
         process, created = writer.write()
         record = LegacyImport(
             process=process,

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from import_export.command_utils import get_resource_class
 
 from rcp.formats import ImportFileError
-from rcp.history_records import changeset
+from rcp.history_records import Source, SourceKind, changeset
 from rcp.spreadsheets import describe_problems, read_file, summarise
 from rcp.workflow import COMMAND_LINE
 
@@ -42,7 +42,7 @@ class Command(library_import.Command):
             raise CommandError(f"{path}: {error} Nothing was imported.") from error
 
         dry_run = options.get("dry_run")
-        with changeset():
+        with changeset(Source(SourceKind.COMMAND, f"manage.py import {path.name}")):
             result = resource.import_data(
                 dataset,
                 dry_run=dry_run,

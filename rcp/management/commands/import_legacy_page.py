@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rcp.history_records import Source, SourceKind, changeset
 from rcp.legacy import limits
 from rcp.legacy.parser import parse_page
 from rcp.legacy.service import ImportRefused, import_profile
@@ -53,16 +54,18 @@ class Command(BaseCommand):
                 failed.append(path)
                 continue
             self.stdout.write(parsed.summary())
+            command = f"manage.py import_legacy_page {path.name}"
             try:
-                outcome = import_profile(
-                    parsed,
-                    report,
-                    user=COMMAND_LINE,
-                    publish=publish,
-                    accept_suggestions=accept_suggestions,
-                    dry_run=dry_run,
-                    source_name=path.name,
-                )
+                with changeset(Source(SourceKind.COMMAND, command)):
+                    outcome = import_profile(
+                        parsed,
+                        report,
+                        user=COMMAND_LINE,
+                        publish=publish,
+                        accept_suggestions=accept_suggestions,
+                        dry_run=dry_run,
+                        source_name=path.name,
+                    )
             except ImportRefused as refused:
                 self.write_report(report)
                 for problem in refused.problems:
