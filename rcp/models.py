@@ -360,6 +360,10 @@ class ProcessQuerySet(models.QuerySet):
         built on it; ``Process.is_published`` is its twin for one profile."""
         return self.filter(status=PublicationStatus.PUBLISHED)
 
+    def waiting_for_review(self):
+        """Drafts an Editor handed over to the Publishers (rcp.workflow.submit_for_review)."""
+        return self.filter(status=PublicationStatus.REVIEW)
+
     # The bulk writes below bypass Process.save() and Process.delete(), hence the gate: they
     # refuse what would need it instead of writing it unchecked.
 

@@ -152,7 +152,7 @@ def latest_review_step(process: Process) -> ReviewStep | None:
 
 
 def _review_step(
-    process: Process, *, action: str, expected: str, status: str, actor, note: str
+    process: Process, *, action: str, expected: str, to: str, actor, note: str
 ) -> ReviewStep:
     """Move ``process`` from ``expected`` to ``status`` as one version of its history, sourced
     "review" and with a :class:`ReviewStep` holding the note and who."""
@@ -163,10 +163,12 @@ def _review_step(
             % {"length": len(note), "limit": MAX_NOTE_LENGTH}
         )
     with transaction.atomic(), changeset(Source(SourceKind.REVIEW, action)) as changeset_id:
-        # The status as stored now, locked: two Publishers pressing at once decide once.
+        # The profile as stored now, locked: two Publishers pressing at once decide once, and
+        # a save that landed while this waited for the lock is kept, not written over.
         stored = (
             Process.objects.select_for_update().values_list("status", flat=True).get(pk=process.pk)
         )
+        process.refresh_from_db()
         if stored != expected:
             raise ReviewStepRefused(
                 _("This profile is no longer %(expected)s (it is %(status)s): nothing was done.")
@@ -177,11 +179,11 @@ def _review_step(
             )
         if history_user(actor) is not None:
             process._history_user = actor
-        if status == PublicationStatus.PUBLISHED:
-            set_status(process, status, actor=actor)
+        if to == PublicationStatus.PUBLISHED:
+            set_status(process, to, actor=actor)
         else:
             previous = process.status
-            process.status = status
+            process.status = to
             try:
                 authorise(process, actor=actor)  # draft <-> review: nothing to decide
             except PermissionDenied:
@@ -207,7 +209,7 @@ def submit_for_review(process: Process, *, actor, note: str = "") -> ReviewStep:
         process,
         action=ReviewAction.SUBMITTED,
         expected=PublicationStatus.DRAFT,
-        status=PublicationStatus.REVIEW,
+        to=PublicationStatus.REVIEW,
         actor=actor,
         note=note,
     )
@@ -224,7 +226,7 @@ def send_back(process: Process, *, actor, note: str) -> ReviewStep:
         process,
         action=ReviewAction.SENT_BACK,
         expected=PublicationStatus.REVIEW,
-        status=PublicationStatus.DRAFT,
+        to=PublicationStatus.DRAFT,
         actor=actor,
         note=note,
     )
@@ -238,7 +240,7 @@ def publish_reviewed(process: Process, *, actor, note: str = "") -> ReviewStep:
         process,
         action=ReviewAction.PUBLISHED,
         expected=PublicationStatus.REVIEW,
-        status=PublicationStatus.PUBLISHED,
+        to=PublicationStatus.PUBLISHED,
         actor=actor,
         note=note,
     )
@@ -246,7 +248,7 @@ def publish_reviewed(process: Process, *, actor, note: str = "") -> ReviewStep:
 
 def waiting_for_review():
     """The profiles waiting for a Publisher's review."""
-    return Process.objects.filter(status=PublicationStatus.REVIEW)
+    return Process.objects.waiting_for_review()
 
 
 def submitted_by(user):

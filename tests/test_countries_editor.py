@@ -232,7 +232,7 @@ def test_markup_pasted_from_a_web_page_is_shown_as_text(editor, profile):
 def test_rows_are_grouped_by_role_and_group_like_the_public_page(editor, tripoli):
     page = editor.get(change_url(tripoli)).content.decode()
 
-    headings = re.findall(r'scope="colgroup" id="[^"]+">.*?</label> ([^<]+)</th>', page)
+    headings = re.findall(r'scope="rowgroup" id="[^"]+">.*?</label> ([^<]+)</th>', page)
     assert headings[:2] == ["Members · AU (53)", "Members · EU (28)"]
     # Within a group, countries read in alphabetical order.
     au = re.findall(
@@ -423,3 +423,69 @@ def test_a_misspelt_meeting_country_is_refused_with_a_suggestion(editor, profile
 
     assert "“Eriteria” is not a country we know: did you mean Eritrea?" in text(response)
     assert not profile.meetings.exists()
+
+
+def test_an_accepted_suggestion_naming_a_country_already_in_the_list_is_flagged(editor, profile):
+    data = form_data(editor.get(change_url(profile)))
+    add_countries(data, "Eritrea\nEriteria", accept="Eriteria")
+
+    response = editor.post(change_url(profile), data)
+
+    assert response.status_code == 200
+    assert "Eritrea is already in this list (entry 1)." in text(response)
+    assert "ER" not in countries_of(profile)
+
+
+def test_a_ticked_country_a_colleague_changed_meanwhile_is_shown_not_overwritten(
+    editor, profile, settings
+):
+    spain = profile.participations.get(country="ES")
+    data = form_data(editor.get(change_url(profile)))
+    colleague = get_user_model().objects.create_user("ana", first_name="Ana", last_name="Silva")
+    row = Participation.objects.get(pk=spain.pk)
+    row.note, row._history_user = "Observer since May", colleague
+    row.save()
+    change_countries(data, [spain], set_note="on", note="Mine")
+
+    response = editor.post(change_url(profile), data)
+
+    assert response.status_code == 200
+    assert "Since you opened this page, a colleague changed Spain (Ana Silva)" in text(response)
+    assert countries_of(profile)["ES"][2] == "Observer since May"
+    # Ticked again on the page as it is now, the change goes through.
+    data = form_data(editor.get(change_url(profile)))
+    change_countries(data, [spain], note="Mine")
+    assert editor.post(change_url(profile), data).status_code == 302
+    assert countries_of(profile)["ES"][2] == "Mine"
+
+
+def test_an_editor_without_the_delete_permission_cannot_remove_a_country(profile, db):
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("limited", password="x", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_process", "change_process", "view_participation"]
+        )
+    )
+    client = Client()
+    client.force_login(user)
+    morocco = profile.participations.get(country="MA")
+    data = form_data(client.get(change_url(profile)))
+    change_countries(data, remove=[morocco])
+    add_countries(data, "Ghana")
+
+    response = client.post(change_url(profile), data)
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "You may not remove countries from this profile." in page
+    assert "You may not add countries to this profile." in page
+    assert set(countries_of(profile)) == {"SN", "FR", "ES", "MA"}
+
+
+def test_the_live_check_says_when_a_list_is_too_long(editor, profile):
+    pasted = "\n".join(["Ghana"] * (MAX_PASTED_ENTRIES + 1))
+    response = editor.post(check_url(profile), {"participations-add-countries": pasted})
+
+    assert f"At most {MAX_PASTED_ENTRIES} countries can be added at once" in text(response)

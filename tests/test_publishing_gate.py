@@ -595,9 +595,11 @@ def test_what_the_public_sees_is_written_once():
         for line in status_filters(path)
     ]
 
-    # ProcessQuerySet.published(), and its bulk-write guard's "drafts only".
+    # ProcessQuerySet.published(), the review queue (not public) and the bulk-write guard's
+    # "drafts only".
     assert [line.split(": ", 1)[1] for line in found] == [
         "status=PublicationStatus.PUBLISHED",
+        "status=PublicationStatus.REVIEW",
         "status=PublicationStatus.DRAFT",
     ], found
     assert all(line.startswith("rcp/models.py:") for line in found)

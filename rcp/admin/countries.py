@@ -23,6 +23,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from rcp.admin.presence import display_name
 from rcp.admin.widgets import COUNTRY_NAMES_LIST_ID, country_name, render_fast
 from rcp.countries import (
     MAX_PASTED_ENTRIES,
@@ -115,9 +116,14 @@ class AddCountriesForm(forms.Form):
                 code="too_many",
             )
         accepted = self.accepted()
-        for entry in self.entries:
+        first_entry: dict[str, int] = {}
+        for index, entry in enumerate(self.entries):
             if entry.code is None and entry.suggestion and entry.text in accepted:
                 entry.code, entry.accepted = entry.suggestion, True
+            # Repeats again, now that accepted suggestions name countries too.
+            entry.repeats = first_entry.get(entry.code) if entry.code else None
+            if entry.code and entry.code not in first_entry:
+                first_entry[entry.code] = index
         self.problems = [self.describe(entry) for entry in self.entries]
         if any(problem for problem in self.problems):
             raise forms.ValidationError(
@@ -146,7 +152,8 @@ class AddCountriesForm(forms.Form):
             }
         if entry.code in self.listed:
             role, group = self.listed[entry.code]
-            where = ParticipationRole(role).label + (f" · {group}" if group else "")
+            where = str(dict(ParticipationRole.choices).get(role, role))
+            where += f" · {group}" if group else ""
             return gettext(
                 "%(name)s is already a country of this profile (%(where)s): to change it, tick "
                 "it in the list below."
@@ -199,7 +206,7 @@ class ChangeSelectedForm(forms.Form):
     """What to do with the countries ticked in the list: change their role, group or note, or
     remove them."""
 
-    selected = RowIdsField(required=False)
+    selected = RowIdsField(label=_("Ticked countries"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False)
     group = forms.ChoiceField(label=_("Group"), required=False)
     new_group = forms.CharField(
@@ -383,6 +390,11 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
                 % {"count": len(gone)}
             )
         removed = cleaned.get("removed", set())
+        problems += self.refused_by_permissions(cleaned)
+        problems += self.changed_meanwhile(
+            (cleaned.get("selected", set()) if self.change_form_has_action(cleaned) else set())
+            | removed
+        )
         self.add_form.listed = {
             row.country.code: (row.role, row.group)
             for pk, row in stored.items()
@@ -399,6 +411,56 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
         self.stored_rows = stored
         if problems:
             raise forms.ValidationError(problems)
+
+    # What this user may do, set by ParticipationInline.get_formset: Django's inline formsets
+    # enforce them on their row forms, this one (with none) here.
+    can_add_rows = can_change_rows = True
+
+    @staticmethod
+    def change_form_has_action(cleaned) -> bool:
+        return bool(cleaned) and bool(
+            cleaned.get("role")
+            or cleaned.get("group")
+            or (cleaned.get("new_group") or "").strip()
+            or cleaned.get("set_note")
+        )
+
+    def refused_by_permissions(self, cleaned) -> list[str]:
+        refused = []
+        if cleaned.get("removed") and not self.can_delete:
+            refused.append(gettext("You may not remove countries from this profile."))
+        if self.change_form_has_action(cleaned) and not self.can_change_rows:
+            refused.append(gettext("You may not change the countries of this profile."))
+        pasted = (self.data.get(self.add_form.add_prefix("countries")) or "").strip()
+        if pasted and not self.can_add_rows:
+            refused.append(gettext("You may not add countries to this profile."))
+        return refused
+
+    def changed_meanwhile(self, pks) -> list[str]:
+        """Ticked or removed rows a colleague saved since the page was opened: the editor is shown
+        them as they are now and ticks again, rather than overwriting what they did not see.
+        (The rows of the other sections are merged field by field: rcp/admin/concurrency.py.)"""
+        merge = getattr(self, "merge", None)
+        if not pks or merge is None or not merge.needed or not merge.base_known:
+            return []
+        _base, since, _related = merge.part_history(Participation)
+        touched = {}
+        for record in since:
+            if record.id in pks:
+                touched[record.id] = record
+        if not touched:
+            return []
+        names = ", ".join(
+            f"{country_name(record.country)} ({display_name(record.history_user)})"
+            for record in touched.values()
+        )
+        return [
+            gettext(
+                "Since you opened this page, a colleague changed %(countries)s: the list below "
+                "shows them as they are now. Tick them again if you still want to change them."
+            )
+            % {"countries": names}
+        ]
 
     def has_changed(self):
         return bool(
@@ -462,6 +524,12 @@ class ParticipationInline(admin.TabularInline):
     verbose_name = _("country")
     verbose_name_plural = _("Participating countries (members, observers, suspended, guests)")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.can_add_rows = self.has_add_permission(request, obj)
+        formset.can_change_rows = self.has_change_permission(request, obj)
+        return formset
+
 
 class CountryEditorAdminMixin:
     """The profile admin's part of the countries editor: the live check of a pasted list, and
@@ -498,10 +566,18 @@ class CountryEditorAdminMixin:
             groups=sorted({group for _code, _role, group in rows if group}, key=str.casefold),
             listed=listed,
         )
+        rows = form.check()
+        errors = [
+            message
+            for errors in form.errors.as_data().values()
+            for error in errors
+            if error.code != "countries_to_check"  # the rows say it
+            for message in error.messages
+        ]
         return TemplateResponse(
             request,
             "admin/rcp/process/includes/country_preview.html",
-            {"rows": form.check(), "accept_name": form.accept_name},
+            {"rows": rows, "accept_name": form.accept_name, "errors": errors},
         )
 
     def render_change_form(self, request, context, *args, **kwargs):

@@ -45,7 +45,7 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "waiting":
-            return queryset.filter(status=PublicationStatus.REVIEW)
+            return queryset.waiting_for_review()
         if self.value() == "mine":
             return queryset.filter(pk__in=submitted_by(request.user).values("pk"))
         return queryset

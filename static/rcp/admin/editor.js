@@ -15,13 +15,35 @@
     var timer = null;
     var sent = 0;
 
+    var summary = box.querySelector(".add-countries__summary");
+
+    // One line for screen readers, not the whole table again after each pause in typing.
+    function announce() {
+      if (!summary) return;
+      var caption = preview.querySelector("caption");
+      var problems = preview.querySelectorAll(".country-preview__problem, .errorlist li").length;
+      summary.textContent = (caption ? caption.textContent : "") +
+        (problems ? " " + (box.dataset.problemsNote || "") + " " + problems + "." : "");
+    }
+
     function markListedRows() {
       var codes = {};
       preview.querySelectorAll("tr.country-preview__problem[data-country]").forEach(function (row) {
         if (row.dataset.country) codes[row.dataset.country] = true;
       });
       form.querySelectorAll(".country-rows tr[data-country]").forEach(function (row) {
-        row.classList.toggle("is-duplicate", Boolean(codes[row.dataset.country]));
+        var listed = Boolean(codes[row.dataset.country]);
+        var note = row.querySelector(".duplicate-note");
+        row.classList.toggle("is-duplicate", listed);
+        // Said in words too, not by the colour alone.
+        if (listed && !note) {
+          note = document.createElement("strong");
+          note.className = "duplicate-note";
+          note.textContent = " " + (box.dataset.duplicateNote || "");
+          row.querySelector("th").appendChild(note);
+        } else if (!listed && note) {
+          note.remove();
+        }
       });
     }
 
@@ -44,8 +66,18 @@
         })
         .then(function (html) {
           if (number !== sent) return; // an answer to an older version of the list
+          // The markup is the server's, escaped there (country_preview.html).
+          var focused = preview.contains(document.activeElement) ? document.activeElement : null;
+          var focusedValue = focused && focused.value;
           preview.innerHTML = html;
           markListedRows();
+          announce();
+          if (focused) {
+            // A box the editor just ticked keeps the focus once the list is read again.
+            preview.querySelectorAll("input[type=checkbox]").forEach(function (input) {
+              if (input.value === focusedValue) input.focus();
+            });
+          }
         })
         .catch(function () {
           if (number === sent) {
