@@ -391,10 +391,9 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
             )
         removed = cleaned.get("removed", set())
         problems += self.refused_by_permissions(cleaned)
-        problems += self.changed_meanwhile(
-            (cleaned.get("selected", set()) if self.change_form_has_action(cleaned) else set())
-            | removed
-        )
+        changing = cleaned.get("selected", set()) if self.change_form_has_action(cleaned) else set()
+        fields = set(self.change_form.changes()) if changing else set()
+        problems += self.changed_meanwhile(changing, fields, removed)
         self.add_form.listed = {
             row.country.code: (row.role, row.group)
             for pk, row in stored.items()
@@ -436,18 +435,28 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
             refused.append(gettext("You may not add countries to this profile."))
         return refused
 
-    def changed_meanwhile(self, pks) -> list[str]:
-        """Ticked or removed rows a colleague saved since the page was opened: the editor is shown
-        them as they are now and ticks again, rather than overwriting what they did not see.
-        (The rows of the other sections are merged field by field: rcp/admin/concurrency.py.)"""
+    def changed_meanwhile(self, changing, fields, removed) -> list[str]:
+        """Rows whose fields the editor sets, or which the editor removes, where a colleague
+        changed those fields (or, for a removal, anything) since the page was opened: the editor
+        is shown them as they are now and ticks again, rather than overwriting what they did
+        not see. A colleague's change to another field of a ticked row is simply kept. (The rows
+        of the other sections are merged field by field: rcp/admin/concurrency.py.)"""
         merge = getattr(self, "merge", None)
-        if not pks or merge is None or not merge.needed or not merge.base_known:
+        if not (changing or removed) or merge is None or not merge.needed or not merge.base_known:
             return []
-        _base, since, _related = merge.part_history(Participation)
-        touched = {}
+        base, since, _related = merge.part_history(Participation)
+        latest = {}
         for record in since:
-            if record.id in pks:
-                touched[record.id] = record
+            latest[record.id] = record
+        touched = {}
+        for pk, record in latest.items():
+            opened = base.get(pk)
+            if pk in removed:
+                touched[pk] = record
+            elif pk in changing and (
+                opened is None or any(getattr(record, f) != getattr(opened, f) for f in fields)
+            ):
+                touched[pk] = record
         if not touched:
             return []
         names = ", ".join(
