@@ -342,6 +342,7 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
             selected = set(self.data.getlist(self.change_form.add_prefix("selected")))
             removed = set(self.data.getlist(self.change_form.add_prefix("removed")))
         groups: list[dict] = []
+        remove_label = gettext("Remove %(name)s")
         for row in self.rows:
             key = (row.role, row.group)
             if not groups or groups[-1]["key"] != key:
@@ -355,6 +356,7 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
                     "selected": str(row.pk) in selected,
                     "removed": str(row.pk) in removed,
                     "duplicate": row.country.code in self.duplicates,
+                    "remove_label": remove_label % {"name": row.country.name},
                 }
             )
         for index, group in enumerate(groups):
