@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python -m bench.text
 	$(BIN)/python -m bench.import_export
 	$(BIN)/python -m bench.legacy
+	$(BIN)/python -m bench.editor
 	command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null \
 		|| { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
 	$(BIN)/python -m bench.load
