@@ -9,14 +9,13 @@ The browser and its fixtures are in tests/browser.py.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.text import capfirst
 from playwright.sync_api import expect
 
-from .browser import EDITOR, PASSWORD, axe_violations, visit
+from .browser import EDITOR, PASSWORD, axe_check, log_in_to, visit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -31,35 +30,6 @@ def site(tripoli):
     editor = get_user_model().objects.create_user(EDITOR, password=PASSWORD, is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
     return tripoli
-
-
-def axe_check(session, selector: str | None = None) -> list[str]:
-    """axe's violations on the page (or within ``selector``).
-
-    axe reads the admin's forms.css, which imports widgets.css, by writing the imported sheet
-    into a ``<style>`` of its own; the Content-Security-Policy refuses it. That load is axe's,
-    not the page's: it is not counted as one that tried to leave the site.
-    """
-    before = len(session.blocked)
-    if selector is None:
-        violations = axe_violations(session.page)
-    else:
-        results = Axe().run(session.page, context={"include": [[selector]]})
-        violations = [v["id"] for v in results.response["violations"]]
-    session.blocked[before:] = [
-        load for load in session.blocked[before:] if load != "style-src-elem inline"
-    ]
-    return violations
-
-
-def log_in_to(session, path: str):
-    page = session.page
-    visit(session, path)  # redirected to the log-in form
-    page.get_by_label("Username").fill(EDITOR)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(re.escape(path) + "$"))
-    return page
 
 
 def test_an_editor_sees_the_preview_follow_the_text_and_is_warned_of_a_dropped_link(

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -20,7 +19,7 @@ from rcp.history_records import Source, SourceKind, changeset
 from rcp.models import Participation, Process, PublicationStatus
 from rcp.workflow import authorise
 
-from .browser import EDITOR, PASSWORD, axe_violations, visit
+from .browser import EDITOR, PASSWORD, axe_check, visit
 from .factories import ParticipationFactory, ProcessFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -57,28 +56,6 @@ def site(tripoli):
     )
     ParticipationFactory(process=draft, country="SN")
     return Site(tripoli=Process.objects.get(pk=tripoli.pk), draft=draft)
-
-
-def axe_check(session, selector: str | None = None) -> list[str]:
-    """axe's violations on the page (or within ``selector``).
-
-    axe reads the admin's forms.css, which imports widgets.css, by writing the imported sheet
-    into a ``<style>`` of its own; the Content-Security-Policy refuses it. That load is axe's,
-    not the page's: it is not counted as one that tried to leave the site.
-    """
-    before = len(session.blocked)
-    if selector is None:
-        violations = axe_violations(session.page)
-    else:
-        results = Axe().run(session.page, context={"include": [[selector]]})
-        violations = [
-            f"{violation['id']}: " + "; ".join(node["target"][0] for node in violation["nodes"])
-            for violation in results.response["violations"]
-        ]
-    session.blocked[before:] = [
-        load for load in session.blocked[before:] if load != "style-src-elem inline"
-    ]
-    return violations
 
 
 def log_in(session, path: str, username: str) -> None:
