@@ -65,6 +65,7 @@ lint: install
 # Benchmarks print times and ratios; they never run in CI and never gate on timing.
 bench: install
 	$(BIN)/python -m bench.text
+	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.import_export
 	$(BIN)/python -m bench.legacy
 	$(BIN)/python -m bench.editor

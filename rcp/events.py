@@ -104,8 +104,8 @@ def log_import(resource, result, *, seconds: float, rows: int, **import_kwargs) 
             updated=totals.get("update", 0),
             deleted=totals.get("delete", 0),
             skipped=totals.get("skip", 0),
-            invalid=len(result.invalid_rows),
-            errors=len(result.base_errors) + sum(len(e) for _n, e in result.row_errors()),
+            invalid=totals.get("invalid", 0),
+            errors=totals.get("error", 0),
         )
         if result.has_errors() or result.has_validation_errors():
             outcome, level = "rejected", logging.WARNING

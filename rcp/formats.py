@@ -26,7 +26,7 @@ import openpyxl
 import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from import_export.formats import base_formats
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets.
@@ -307,10 +307,13 @@ def _check_width(headers) -> None:
         )
 
 
-def dataset_from_rows(headers, rows: Iterable, *, sheet: bool = False) -> tablib.Dataset:
+def dataset_from_rows(
+    headers, rows: Iterable, *, sheet: bool = False, lines: list[int] | None = None
+) -> tablib.Dataset:
     """The dataset of a header and rows read one at a time: each cell is checked as it comes,
     and reading stops at the first row past the row limit. (A ``sheet``'s empty rows are
-    rows; a CSV file's blank lines are skipped.)"""
+    rows; a CSV file's blank lines are skipped.) ``lines``: the line of each row as it is
+    read, when it is not the row's number plus one (the column names' line)."""
     headers = list(headers)
     _check_width(headers)
     if not any(str(header if header is not None else "").strip() for header in headers):
@@ -324,31 +327,35 @@ def dataset_from_rows(headers, rows: Iterable, *, sheet: bool = False) -> tablib
     for number, row in enumerate(rows, 1):
         if number > limit:
             raise _too_many_rows(sheet=sheet)
+        line = lines[-1] if lines else number + 1
         for value, name in zip(row, names, strict=False):
             problem = _cell_problem(value)
             if problem:
                 raise ImportFileError(
-                    _("Row %(row)d, column “%(column)s”: %(problem)s")
-                    % {"row": number, "column": name, "problem": problem}
+                    _("Line %(line)d, column “%(column)s”: %(error)s")
+                    % {"line": line, "column": name, "error": problem}
                 )
             if isinstance(value, str):
                 text += len(value)
         if text > text_limit:
             raise ImportFileError(
                 _(
-                    "By row %(row)d the file already holds more than %(limit)s of text once "
+                    "By line %(line)d the file already holds more than %(limit)s of text once "
                     "read, more than an import may hold (in a workbook, text repeated in many "
                     "cells counts each time). Split it into smaller files."
                 )
-                % {"row": number, "limit": _megabytes(text_limit)}
+                % {"line": line, "limit": _megabytes(text_limit)}
             )
         dataset.append(row)
     return check_dataset(dataset)
 
 
-def _csv_rows(reader, width: int, delimiter: str) -> Iterator[list]:
-    """The data rows of a CSV file: blank lines skipped, short rows padded, a long one refused."""
-    number = 0
+def _csv_rows(reader, width: int, delimiter: str, lines: list[int]) -> Iterator[list]:
+    """The data rows of a CSV file: blank lines skipped, short rows padded, a long one refused.
+
+    ``lines`` receives each row's line as a spreadsheet numbers it (the column names are line
+    1, a blank line counts, a cell over several lines is one), for messages to name."""
+    number = 1
     while True:
         try:
             row = next(reader)
@@ -362,23 +369,26 @@ def _csv_rows(reader, width: int, delimiter: str) -> Iterator[list]:
                 )
                 % {"row": number + 1, "error": excerpt(error)}
             ) from error
+        number += 1
         if not row:
             continue
-        number += 1
         if len(row) > width:
             raise ImportFileError(
                 _(
-                    "Row %(row)d has %(cells)d cells but the file has %(columns)d column names. "
-                    "Put a value that contains “%(delimiter)s” in double quotes, or add the "
-                    "missing column name."
+                    "Line %(line)d has %(cells)d cells but the file has %(columns)d column "
+                    "names. Put a value that contains “%(delimiter)s” in double quotes, or add "
+                    "the missing column name."
                 )
-                % {"row": number, "cells": len(row), "columns": width, "delimiter": delimiter}
+                % {"line": number, "cells": len(row), "columns": width, "delimiter": delimiter}
             )
+        lines.append(number)
         yield row + [""] * (width - len(row))
 
 
 class SafeCSV(base_formats.CSV):
     """CSV that decodes Excel's encodings itself and escapes formulas on export."""
+
+    shown_name = gettext_lazy("CSV file")
 
     def is_binary(self):
         # The upload is kept as bytes so that create_dataset() can pick the encoding.
@@ -411,7 +421,11 @@ class SafeCSV(base_formats.CSV):
                 _("The column names could not be read as CSV: %(error)s.")
                 % {"error": excerpt(error)}
             ) from error
-        return dataset_from_rows(headers, _csv_rows(reader, len(headers), delimiter))
+        lines: list[int] = []
+        rows = _csv_rows(reader, len(headers), delimiter, lines)
+        dataset = dataset_from_rows(headers, rows, lines=lines)
+        dataset.rcp_lines = lines  # see rcp.imports.plan
+        return dataset
 
     def export_data(self, dataset, **kwargs):
         # The byte-order mark makes Excel read the file as UTF-8, so accented names show
@@ -494,6 +508,8 @@ def _xlsx_rows(rows: Iterator[tuple], width: int) -> Iterator[list]:
 class SafeXLSX(base_formats.XLSX):
     """XLSX that refuses non-workbooks clearly and escapes formulas on export."""
 
+    shown_name = gettext_lazy("Excel workbook (.xlsx)")
+
     def create_dataset(self, in_stream):
         check_upload_present(in_stream)
         data = bytes(in_stream)
@@ -534,6 +550,14 @@ class SafeXLSX(base_formats.XLSX):
 
 
 FORMATS = [SafeCSV, SafeXLSX]
+
+
+def detect_format(file_name: str, data: bytes):
+    """The format a file is in, from its content (a workbook is a zip archive), else its name:
+    editors never pick one."""
+    if bytes(data[: len(XLSX_SIGNATURE)]) == XLSX_SIGNATURE:
+        return SafeXLSX()
+    return format_for_file_name(file_name)
 
 
 def format_for_file_name(file_name: str):

@@ -83,14 +83,21 @@ def changeset(source: Source | None = None):
         _current_source.reset(source_token)
 
 
-def stamp_changeset(sender, history_instance, **kwargs):
-    """``pre_create_historical_record`` receiver: a record outside any changeset block gets a
-    changeset of its own (and no source)."""
-    history_instance.changeset = _current_changeset.get() or uuid.uuid4()
+def changeset_fields() -> dict:
+    """The changeset and source fields of a history record written now: a record outside any
+    changeset block gets a changeset of its own (and no source)."""
+    fields = {"changeset": _current_changeset.get() or uuid.uuid4()}
     source = _current_source.get()
     if source is not None:
-        history_instance.source = source.kind
-        history_instance.source_label = source.label[:255]
+        fields.update(source=source.kind, source_label=source.label[:255])
+    return fields
+
+
+def stamp_changeset(sender, history_instance, **kwargs):
+    """``pre_create_historical_record`` receiver (bulk writes pass :func:`changeset_fields`
+    to simple-history's bulk helpers themselves: they send no signal)."""
+    for name, value in changeset_fields().items():
+        setattr(history_instance, name, value)
 
 
 class ChangesetMiddleware:

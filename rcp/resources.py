@@ -8,22 +8,22 @@ names the row, the column and what would be right.
 
 import datetime
 import difflib
+import functools
 import re
 import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
-from import_export.results import Error, Result
 
 from rcp.countries import resolve_country, suggest_country
 from rcp.events import log_import
 from rcp.formats import ImportFileError, excerpt, unescape_formula
-from rcp.history_records import Source, SourceKind, changeset
+from rcp.imports.plan import plan_import
+from rcp.imports.write import ImportOutcome, ImportRefused, write_plan
 from rcp.models import (
     Activity,
     Chair,
@@ -60,8 +60,24 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
         super().__init__(model, field=field, **kwargs)
         self.reset_cache()
 
-    def reset_cache(self):
+    def reset_cache(self, planned: dict | None = None):
+        """Forget earlier lookups. ``planned``: records of this kind that lines above, in the
+        same file, add (an organisation's successor listed before it), by key."""
         self._cache = {}
+        self._planned = planned if planned is not None else {}
+
+    def preload(self, keys) -> None:
+        """Look up every key a file's column holds in one query, not one per key."""
+        keys = {str(key).strip() for key in keys if key is not None and str(key).strip()}
+        keys -= set(self._cache)
+        if not keys:
+            return
+        found = {
+            getattr(record, self.field): record
+            for record in self.model.objects.filter(**{f"{self.field}__in": keys})
+        }
+        for key in keys:
+            self._cache[key] = found.get(key)
 
     def clean(self, value, row=None, **kwargs):
         key = str(value).strip() if value is not None else ""
@@ -72,7 +88,7 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
                 self._cache[key] = self.model.objects.get(**{self.field: key})
             except self.model.DoesNotExist:
                 self._cache[key] = None
-        found = self._cache[key]
+        found = self._cache[key] or self._planned.get(key)
         if found is None:
             suggestion = closest(key, self.model.objects.values_list(self.field, flat=True))
             message = _("There is no %(model)s “%(key)s”.") % {
@@ -134,14 +150,27 @@ class ChoiceWidget(widgets.Widget):
         super().__init__(**kwargs)
         self.choices = choices
         self.blank_value = blank_value
+        self._accepted: dict[str, str] = {}
+
+    def reset_cache(self):
+        self._accepted = {}
+
+    def accepted(self) -> dict[str, str]:
+        """Each value and label, casefolded, to its value (labels in the language active when
+        the import began: built once an import)."""
+        if not self._accepted:
+            for choice_value, label in self.choices.choices:  # the first match wins
+                self._accepted.setdefault(choice_value.casefold(), choice_value)
+                self._accepted.setdefault(str(label).casefold(), choice_value)
+        return self._accepted
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
             return self.blank_value
-        for choice_value, label in self.choices.choices:
-            if text.casefold() in (choice_value.casefold(), str(label).casefold()):
-                return choice_value
+        found = self.accepted().get(text.casefold())
+        if found is not None:
+            return found
         raise ValueError(
             _("“%(value)s” is not allowed here. Use one of: %(allowed)s.")
             % {"value": excerpt(text), "allowed": ", ".join(self.choices.values)}
@@ -342,7 +371,8 @@ class NaturalKeyInstanceLoader(BaseInstanceLoader):
     def get_instance(self, row):
         if self._existing is None:
             self._existing = {
-                self.resource.record_key(record): record for record in self.resource.get_queryset()
+                self.resource.record_key(record): record
+                for record in self.resource.import_queryset()
             }
         key = tuple(
             key_part(self.resource.fields[name].clean(row))
@@ -363,37 +393,6 @@ class RcpMeta:
     instance_loader_class = NaturalKeyInstanceLoader
 
 
-class FileProblem(Error):
-    """An import error. A problem with the whole file (wrong columns) is explained by its
-    message, so the admin shows no traceback, which would also show the server's paths."""
-
-    @property
-    def traceback(self):
-        if isinstance(self.error, ImportFileError):
-            return ""
-        return super().traceback
-
-
-class ImportResult(Result):
-    """The admin's preview lists each invalid row with its cells: an excerpt of each."""
-
-    def append_invalid_row(self, number, row, validation_error):
-        quoted = {
-            key: excerpt(value) if isinstance(value, str) else value for key, value in row.items()
-        }
-        super().append_invalid_row(number, quoted, validation_error)
-
-
-def concurrent_write(error) -> bool:
-    """Whether a database error is another transaction's write colliding with this one: a row
-    it added first (a unique constraint; the import checked against what was committed when it
-    read), or a deadlock or serialisation failure (SQLSTATE class 40)."""
-    if isinstance(error, IntegrityError):
-        return True
-    sqlstate = getattr(error.__cause__, "sqlstate", None) or ""
-    return isinstance(error, DatabaseError) and sqlstate.startswith("40")
-
-
 class RcpResource(resources.ModelResource):
     """What every resource here shares: tidy input, strict columns, duplicates caught, and an
     all-or-nothing import."""
@@ -407,55 +406,43 @@ class RcpResource(resources.ModelResource):
     #: 250 country choices per row.
     trusted_fields: tuple[str, ...] = ()
 
-    @classmethod
-    def get_error_result_class(cls):
-        return FileProblem
-
-    @classmethod
-    def get_result_class(cls):
-        return ImportResult
-
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._seen_keys: dict[tuple, int] = {}
         self._country_names: dict[str, str] = {}
+        self._import_fields = None
 
-    def import_data(self, dataset, **kwargs):
-        # One bad row and nothing from the file is written.
-        kwargs["rollback_on_validation_errors"] = True
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs) -> ImportOutcome:
+        """Plan the import of every row (:mod:`rcp.imports.plan`) and, unless ``dry_run``, write
+        it (:mod:`rcp.imports.write`): one bad row and nothing from the file is written.
+
+        Replaces the library's row-by-row import; takes its arguments (``user``, ``file_name``;
+        the others are its defaults here: every import is one transaction) and returns an
+        :class:`~rcp.imports.write.ImportOutcome` with the totals it gave."""
+        user, file_name = kwargs.get("user"), kwargs.get("file_name") or ""
         rows, started = len(dataset), time.perf_counter()
         try:
-            result = super().import_data(dataset, **kwargs)
+            outcome = ImportOutcome(plan_import(self, dataset, user=user, file_name=file_name))
+            if not dry_run and not outcome.plan.has_problems:
+                try:
+                    write_plan(outcome.plan, user=user)
+                    outcome.written = True
+                except ImportRefused as refused:
+                    outcome.problems = refused.problems
         except Exception:
             log_import(self, None, seconds=time.perf_counter() - started, rows=rows, **kwargs)
             raise
-        self.explain_concurrent_writes(result)
-        log_import(self, result, seconds=time.perf_counter() - started, rows=rows, **kwargs)
-        return result
-
-    def explain_concurrent_writes(self, result) -> None:
-        """Replace the database's own words for a collision with another import or edit (on
-        PostgreSQL: 'duplicate key value violates unique constraint ... Key (process_id,
-        country)=(7, SN) already exists') by one message an editor can act on. The rows are
-        rolled back with the rest of the file (an import with errors writes nothing)."""
-        rows = []
-        for error_row in result.error_rows:
-            kept = [error for error in error_row.errors if not concurrent_write(error.error)]
-            if len(kept) < len(error_row.errors):
-                rows.append(error_row.number)
-                error_row.errors[:] = kept
-        if not rows:
-            return
-        result.error_rows = [error_row for error_row in result.error_rows if error_row.errors]
-        message = _(
-            "Another import or edit changed these %(what)s at the same time as this import "
-            "(row %(rows)s of the file), so nothing from this file was saved. Import it "
-            "again: it will then see their changes."
-        ) % {
-            "what": self._meta.model._meta.verbose_name_plural,
-            "rows": ", ".join(str(number) for number in rows[:10]),
-        }
-        result.append_base_error(self.get_error_result_class()(ImportFileError(message)))
+        log_import(
+            self,
+            outcome,
+            seconds=time.perf_counter() - started,
+            rows=rows,
+            dry_run=dry_run,
+            **kwargs,
+        )
+        if raise_errors and (outcome.has_errors() or outcome.has_validation_errors()):
+            raise ImportRefused(outcome.problem_lines())
+        return outcome
 
     def get_export_headers(self, selected_fields=None):
         return [field.column_name for field in self.get_export_fields(selected_fields)]
@@ -463,8 +450,12 @@ class RcpResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         """Tidy the file before any row is read, and refuse it whole if its columns are wrong."""
         self._seen_keys = {}
+        self._planned: dict[str, object] = {}
         for field in self.fields.values():
-            if hasattr(field.widget, "reset_cache"):
+            if isinstance(field.widget, NaturalKeyWidget):
+                same_kind = field.widget.model is self._meta.model
+                field.widget.reset_cache(self._planned if same_kind else None)
+            elif hasattr(field.widget, "reset_cache"):
                 field.widget.reset_cache()
         written = [str(h if h is not None else "") for h in dataset.headers]
         headers = [h.strip().lstrip("\ufeff").casefold() for h in written]
@@ -479,6 +470,9 @@ class RcpResource(resources.ModelResource):
             raise ImportFileError(self.column_problems(unknown, missing, known, repeated))
         for row in rows:
             dataset.append(row)
+        for field in self.fields.values():
+            if isinstance(field.widget, NaturalKeyWidget) and field.column_name in headers:
+                field.widget.preload(dataset[field.column_name])
 
     @staticmethod
     def tidy_cell(cell):
@@ -573,14 +567,14 @@ class RcpResource(resources.ModelResource):
                 except (ValueError, ValidationError) as error:
                     messages = error.messages if isinstance(error, ValidationError) else [error]
                     errors.setdefault(field.attribute, []).extend(str(m) for m in messages)
-        key = self.duplicate_key(instance)
-        if key is not None and not errors:
+        key = None if errors else self.duplicate_key(instance)
+        if key is not None:
             row_number = kwargs.get("row_number")
             if key in self._seen_keys:
                 errors.setdefault("__all__", []).append(
                     _(
-                        "This row repeats row %(first)d (%(what)s). Each appears once: remove "
-                        "one of the two rows."
+                        "This line repeats line %(first)d (%(what)s). Each appears once: remove "
+                        "one of the two lines."
                     )
                     % {"first": self._seen_keys[key], "what": excerpt(self.describe_key(instance))}
                 )
@@ -591,20 +585,17 @@ class RcpResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
+        exclude = set(errors) | set(self.trusted_fields)
         try:
             instance.full_clean(
-                exclude=set(errors) | set(self.trusted_fields), validate_unique=validate_unique
+                exclude=exclude,
+                validate_unique=validate_unique,
+                validate_constraints=self.checks_constraints(frozenset(exclude)),
             )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
-
-    def import_data_inner(self, *args, **kwargs):
-        # One import is one version of every profile it changes, also outside a request, named
-        # after its file (the admin's upload; a command's own source stands, see changeset()).
-        with changeset(Source(SourceKind.SPREADSHEET, kwargs.get("file_name") or "")):
-            return super().import_data_inner(*args, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):
         # History names the importing user, also outside a request (see import_data(user=...)).
@@ -615,11 +606,50 @@ class RcpResource(resources.ModelResource):
         if history_user(kwargs.get("user")) is not None:
             instance._history_user = kwargs["user"]
 
-    def record_key(self, record) -> tuple:
-        return tuple(
-            key_part(getattr(record, self.fields[name].attribute))
-            for name in self.get_import_id_fields()
+    def planned(self, instance) -> None:
+        """A line of the file adds ``instance`` (valid): lines below may refer to it by slug."""
+        slug = getattr(instance, "slug", "")
+        if slug:
+            self._planned[slug] = instance
+
+    @functools.cache  # noqa: B019 (a resource lives for one import)
+    def checks_constraints(self, exclude: frozenset) -> bool:
+        """Whether ``full_clean(exclude=...)`` has a constraint to check: Django skips each one
+        on an excluded field, but only after building a query for it, row after row."""
+        return any(
+            not set(getattr(constraint, "fields", ()) or ()) & exclude
+            for constraint in self._meta.model._meta.constraints
         )
+
+    def import_queryset(self):
+        """The stored records an import compares its rows with: the export's, with each related
+        record (a profile) fetched once and shared by its rows, not copied into every row as
+        ``select_related`` does."""
+        queryset = self.get_queryset()
+        related = queryset.query.select_related
+        if isinstance(related, dict):
+            queryset = queryset.select_related(None).prefetch_related(*related)
+        return queryset
+
+    def get_import_fields(self):
+        # The library computes the list again at each call, several times a row.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    @functools.cached_property
+    def key_attnames(self) -> list[str]:
+        model = self._meta.model
+        return [
+            model._meta.get_field(self.fields[name].attribute).attname
+            for name in self.get_import_id_fields()
+        ]
+
+    def record_key(self, record) -> tuple:
+        # The stored values (a country's code, a related record's id), not the descriptors':
+        # a country descriptor builds a Country, and translates its name, at each access.
+        values = record.__dict__
+        return tuple(key_part(values.get(attname)) for attname in self.key_attnames)
 
     def check_many_to_many(self, field, values) -> None:
         """Hook for rules on many-to-many values (they are saved after the row)."""
@@ -645,11 +675,15 @@ class VocabularyResource(RcpResource):
 
 
 class RegionResource(VocabularyResource):
+    example_row = {"slug": "southern-africa", "name": "Southern Africa"}
+
     class Meta(VocabularyMeta):
         model = Region
 
 
 class FocusAreaResource(VocabularyResource):
+    example_row = {"slug": "irregular-migration", "name": "irregular migration"}
+
     class Meta(VocabularyMeta):
         model = FocusArea
 
@@ -669,6 +703,15 @@ class OrganisationResource(RcpResource):
         widget=NaturalKeyWidget(Organisation),
     )
     required_columns = ("slug",)
+    example_row = {
+        "slug": "oau",
+        "name": "Organisation of African Unity",
+        "acronym": "OAU",
+        "english_name": "",
+        "website": "",
+        "ceased_year": "2002",
+        "succeeded_by": "au",
+    }
 
     class Meta(RcpMeta):
         model = Organisation
@@ -720,6 +763,22 @@ class ProcessResource(RcpResource):
         widget=StrictManyToManyWidget(Organisation),
     )
     required_columns = ("slug",)
+    example_row = {
+        "slug": "midsa",
+        "name": "Migration Dialogue for Southern Africa",
+        "acronym": "MIDSA",
+        "kind": "rcp",
+        "status": "draft",
+        "activity": "active",
+        "established": "2000",
+        "website": "",
+        "objectives": "To foster cooperation on migration among the SADC Member States.",
+        "has_official_secretariat": "yes",
+        "secretariat_organisation": "iom",
+        "secretariat": "IOM provides the secretariat.",
+        "regions": "southern-africa",
+        "associated_organisations": "sadc",
+    }
 
     class Meta(RcpMeta):
         model = Process
@@ -782,6 +841,13 @@ class ParticipationResource(RcpResource):
     group = text_field("group")
     note = text_field("note")
     required_columns = ("process", "country")
+    example_row = {
+        "process": "tripoli-process",
+        "country": "Morocco",
+        "role": "member",
+        "group": "AU",
+        "note": "",
+    }
     trusted_fields = ("process", "country")
 
     class Meta(RcpMeta):
@@ -817,6 +883,13 @@ class ProcessOrganisationResource(RcpResource):
     group = text_field("group")
     position = kept_when_blank("position", PositionWidget())
     required_columns = ("process", "organisation")
+    example_row = {
+        "process": "tripoli-process",
+        "organisation": "unhcr",
+        "role": "observer",
+        "group": "UN agencies",
+        "position": "11",
+    }
     trusted_fields = ("process", "organisation")
 
     class Meta(RcpMeta):
@@ -840,6 +913,11 @@ class ProcessFocusAreaResource(RcpResource):
     )
     position = kept_when_blank("position", PositionWidget())
     required_columns = ("process", "focus_area")
+    example_row = {
+        "process": "tripoli-process",
+        "focus_area": "irregular-migration",
+        "position": "3",
+    }
     trusted_fields = ("process", "focus_area")
 
     class Meta(RcpMeta):
@@ -871,6 +949,14 @@ class ChairResource(RcpResource):
     )
     start_date, end_date, date_precision = date_fields()
     required_columns = ("process", "start_date")
+    example_row = {
+        "process": "tripoli-process",
+        "country": "Morocco",
+        "organisation": "",
+        "start_date": "2018-01-01",
+        "end_date": "2019-12-31",
+        "date_precision": "year",
+    }
 
     class Meta(RcpMeta):
         model = Chair
@@ -892,6 +978,15 @@ class MeetingResource(RcpResource):
         attribute="country", column_name="country", widget=CountryWidget(required=False)
     )
     required_columns = ("process", "title", "start_date")
+    example_row = {
+        "process": "tripoli-process",
+        "title": "4th EU-Africa Summit",
+        "start_date": "2014-04-02",
+        "end_date": "2014-04-03",
+        "date_precision": "day",
+        "city": "Brussels",
+        "country": "Belgium",
+    }
     trusted_fields = ("process", "country")
 
     class Meta(RcpMeta):

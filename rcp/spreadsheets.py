@@ -3,10 +3,9 @@ whole-site round trip and the benchmarks share these."""
 
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from import_export.command_utils import get_format_class
-from import_export.results import Result, RowResult
+from import_export.results import RowResult
 
 from rcp.formats import SafeCSV, SafeXLSX, check_file_size, format_for_file_name
 
@@ -35,34 +34,13 @@ def export_bytes(resource, format_name: str = "CSV", queryset=None) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def describe_problems(resource, result: Result) -> list[str]:
-    """Every problem of an import, one line each: the row, the column and what is wrong."""
-    columns = {field.attribute: field.column_name for field in resource.fields.values()}
-    lines = [str(error.error) for error in result.base_errors]
-    for number, errors in result.row_errors():
-        lines.extend(
-            _("Row %(row)d: %(error)s") % {"row": number, "error": e.error} for e in errors
-        )
-    for invalid in result.invalid_rows:
-        for attribute, messages in invalid.error_dict.items():
-            for message in messages:
-                if attribute == NON_FIELD_ERRORS:
-                    lines.append(
-                        _("Row %(row)d: %(error)s") % {"row": invalid.number, "error": message}
-                    )
-                else:
-                    lines.append(
-                        _("Row %(row)d, column “%(column)s”: %(error)s")
-                        % {
-                            "row": invalid.number,
-                            "column": columns.get(attribute, attribute),
-                            "error": message,
-                        }
-                    )
-    return lines
+def describe_problems(resource, result) -> list[str]:
+    """Every problem of an import (an :class:`~rcp.imports.write.ImportOutcome`), one line
+    each: the line, the column and what is wrong."""
+    return result.problem_lines()
 
 
-def summarise(resource, result: Result) -> str:
+def summarise(resource, result) -> str:
     totals = result.totals
     return _("%(new)d new, %(updated)d updated, %(skipped)d unchanged (skipped) %(what)s.") % {
         "new": totals[RowResult.IMPORT_TYPE_NEW],

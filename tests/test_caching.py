@@ -710,7 +710,7 @@ def test_uploads_are_previewed_and_confirmed_while_redis_is_refused_or_hung(
         {"page_file": SimpleUploadedFile("sample.html", page), "name": ""},
     )
 
-    assert preview.status_code == 200 and "Confirm import" in preview.text
+    assert preview.status_code == 200 and "Confirm the import" in preview.text
     assert confirmed.status_code == 200
     assert "Senegal" in read(client, profile_url(process))[1]
     assert legacy.status_code == 200 and "Sample Dialogue on Migration" in legacy.text

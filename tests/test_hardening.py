@@ -166,7 +166,7 @@ def test_an_uploaded_file_may_hold_nul_bytes(importer, rabat):
     )
 
     assert response.status_code == 200
-    assert "Confirm import" in response.content.decode()
+    assert "Confirm the import" in response.content.decode()
     assert not Participation.objects.filter(country="SN").exists()  # a preview writes nothing
 
 

@@ -185,7 +185,7 @@ def test_an_admin_csv_import_names_its_file_and_the_importer(publisher, draft):
         "/admin/rcp/participation/import/",
         {"resource": "0", "format": "0", "import_file": upload},
     )
-    assert "Confirm import" in preview.content.decode()
+    assert "Confirm the import" in preview.content.decode()
     hidden = dict(
         re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', preview.content.decode())
     )

@@ -417,7 +417,7 @@ def test_unknown_country_is_refused_with_a_suggestion_and_nothing_is_written(rab
     )
 
     assert problems == [
-        "Row 2, column “country”: “Eriteria” is not a country. Did you mean “Eritrea”?"
+        "Line 3, column “country”: “Eriteria” is not a country. Did you mean “Eritrea”?"
     ]
     assert record_counts() == counts
     assert not Participation.objects.filter(country__in=["SN", "ER"]).exists()
@@ -431,7 +431,7 @@ def test_country_with_no_close_name_is_refused_without_a_guess(rabat):
     )
 
     assert problems == [
-        "Row 1, column “country”: “Atlantis Republic” is not a country. Write its name in "
+        "Line 2, column “country”: “Atlantis Republic” is not a country. Write its name in "
         "English, or its two-letter ISO code, e.g. “MA” for Morocco."
     ]
     assert record_counts() == counts
@@ -446,7 +446,8 @@ def test_unknown_process_slug_is_named_with_the_close_one_suggested(rabat):
     )
 
     assert problems == [
-        "Row 2, column “process”: There is no process “rabat-proces”. Did you mean “rabat-process”?"
+        "Line 3, column “process”: There is no process “rabat-proces”. "
+        "Did you mean “rabat-process”?"
     ]
     assert record_counts() == counts
 
@@ -462,7 +463,7 @@ def test_unknown_associated_organisation_is_refused_not_dropped(tripoli):
     )
 
     assert problems == [
-        "Row 2, column “associated_organisations”: There is no organisation “ecowass”. "
+        "Line 3, column “associated_organisations”: There is no organisation “ecowass”. "
         "Check the spelling, or import it first."
     ]
     assert record_counts() == counts
@@ -479,7 +480,7 @@ def test_unknown_organisation_of_a_process_is_refused_with_a_suggestion(tripoli)
     )
 
     assert problems == [
-        "Row 2, column “organisation”: There is no organisation “ecowass”. Did you mean “ecowas”?"
+        "Line 3, column “organisation”: There is no organisation “ecowass”. Did you mean “ecowas”?"
     ]
     assert record_counts() == counts
     assert ProcessOrganisation.objects.get(organisation__slug="oecd").role == "observer"
@@ -496,7 +497,7 @@ def test_more_than_two_associated_organisations_are_refused(tripoli):
     )
 
     assert problems == [
-        "Row 2, column “associated_organisations”: A process is associated with at most 2 "
+        "Line 3, column “associated_organisations”: A process is associated with at most 2 "
         "regional organisations; 3 were chosen."
     ]
     assert record_counts() == counts
@@ -525,8 +526,8 @@ def test_duplicate_rows_are_refused_naming_the_earlier_row(rabat):
     )
 
     assert problems == [
-        "Row 3: This row repeats row 1 (Senegal in rabat-process). Each appears once: remove "
-        "one of the two rows."
+        "Line 4: This line repeats line 2 (Senegal in rabat-process). Each appears once: remove "
+        "one of the two lines."
     ]
     assert record_counts() == counts
 
@@ -577,7 +578,7 @@ def test_meeting_date_that_is_not_a_real_iso_date_is_refused(rabat, start_date, 
         f"rabat-process,Ministerial meeting,{start_date}\n",
     )
 
-    assert problems == [f"Row 2, column “start_date”: {message}"]
+    assert problems == [f"Line 3, column “start_date”: {message}"]
     assert record_counts() == counts
 
 
@@ -592,7 +593,8 @@ def test_meeting_ending_before_it_starts_is_refused(rabat):
     )
 
     assert problems == [
-        "Row 2, column “end_date”: The end date (2014-04-02) is before the start date (2014-04-03)."
+        "Line 3, column “end_date”: The end date (2014-04-02) is before the start date "
+        "(2014-04-03)."
     ]
     assert record_counts() == counts
 
@@ -632,7 +634,7 @@ def test_row_with_more_cells_than_columns_is_refused_naming_the_row():
         )
 
     assert str(refused.value) == (
-        "Row 2 has 3 cells but the file has 2 column names. Put a value that contains “,” in "
+        "Line 3 has 3 cells but the file has 2 column names. Put a value that contains “,” in "
         "double quotes, or add the missing column name."
     )
 
@@ -848,8 +850,8 @@ def test_import_command_fails_on_a_bad_file_explaining_each_row(rabat, write_fil
     assert isinstance(error, CommandError)
     assert str(error) == f"{path}: the file has errors. Nothing was imported."
     assert stderr.splitlines() == [
-        "Row 2, column “country”: “Eriteria” is not a country. Did you mean “Eritrea”?",
-        "Row 3, column “process”: There is no process “rabat-proces”. "
+        "Line 3, column “country”: “Eriteria” is not a country. Did you mean “Eritrea”?",
+        "Line 4, column “process”: There is no process “rabat-proces”. "
         "Did you mean “rabat-process”?",
     ]
     assert record_counts() == counts
@@ -971,19 +973,18 @@ def test_admin_import_previews_then_writes_only_on_confirm(admin_client, rabat):
 
     assert preview.status_code == 200
     html = preview.content.decode()
-    assert "Confirm import" in html
-    cells = re.findall(r'<td class="import-type">\s*(\w+)\s*</td>', html)
-    assert sorted(cells) == ["New", "Skipped", "Update"]
+    assert "Confirm the import" in html
+    summary = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", html))
+    assert summary == {"New": "1", "Changed": "1", "Unchanged": "1", "With errors": "0"}
     confirm = hidden_inputs(html)
-    assert set(confirm) >= {"import_file_name", "original_file_name", "format", "resource"}
-    assert confirm["original_file_name"] == "members.csv"
+    assert set(confirm) == {"import_file_name"}
     assert record_counts() == counts
 
     done = admin_client.post(PROCESS_IMPORT_URL, confirm, follow=True)
 
     assert done.redirect_chain[-1][0] == CHANGELIST_URL
     assert messages_shown(done) == [
-        "Import finished: 1 new, 1 updated, 0 deleted and 1 skipped participating countries."
+        "Import finished: 1 new, 1 changed and 1 unchanged participating countries."
     ]
     assert participations(rabat) == {
         ("MA", "member", "AU", ""),
@@ -1001,9 +1002,9 @@ def test_admin_import_preview_of_a_bad_file_shows_row_errors_and_no_confirm(admi
     )
 
     html = preview.content.decode()
-    assert "Some rows failed to validate" in html
+    assert "Lines with errors" in html
     assert "“Eriteria” is not a country. Did you mean “Eritrea”?" in unescape(html)
-    assert "Confirm import" not in html
+    assert "Confirm the import" not in html
     assert "import_file_name" not in html
     assert record_counts() == counts
 
@@ -1016,7 +1017,7 @@ def test_admin_import_of_a_file_with_wrong_columns_explains_and_offers_no_confir
     html = unescape(preview.content.decode())
     assert "The column “countri” is not one this import knows. Did you mean “country”?" in html
     assert "Traceback" not in html
-    assert "Confirm import" not in html
+    assert "Confirm the import" not in html
 
 
 def test_admin_import_of_a_binary_file_says_it_is_not_csv(admin_client, rabat):
@@ -1024,7 +1025,7 @@ def test_admin_import_of_a_binary_file_says_it_is_not_csv(admin_client, rabat):
 
     html = unescape(preview.content.decode())
     assert "This is not a CSV file: it looks like a binary file" in html
-    assert "Confirm import" not in html
+    assert "Confirm the import" not in html
 
 
 def test_admin_import_refuses_an_oversized_file_before_reading_it(
@@ -1044,7 +1045,7 @@ def test_admin_import_refuses_an_oversized_file_before_reading_it(
 
     html = unescape(preview.content.decode())
     assert "more than the 0.0 MB an import may hold" in html
-    assert "Confirm import" not in html
+    assert "Confirm the import" not in html
     assert parsed == []
     assert not PendingUpload.objects.exists()
 
@@ -1081,23 +1082,35 @@ def test_admin_confirm_after_the_upload_expired_asks_to_upload_again(admin_clien
     assert record_counts() == counts
 
 
-def test_admin_confirm_of_rows_made_invalid_since_the_preview_reports_them_not_success(
+def test_admin_confirm_after_the_profile_was_deleted_since_the_preview_imports_nothing(
     admin_client, rabat
 ):
     preview = upload(admin_client, b"process,country\nrabat-process,SN\n")
     confirm = hidden_inputs(preview.content.decode())
-    Process.objects.filter(pk=rabat.pk).update(slug="rabat-processus")  # another editor
+    rabat.record_publication_approval(rabat.publication_decision(delete=True))
+    rabat.delete()  # another editor
     counts = record_counts()
 
     done = admin_client.post(PROCESS_IMPORT_URL, confirm, follow=True)
 
     assert done.redirect_chain[-1][0] == IMPORT_URL
     assert messages_shown(done) == [
-        "Row 1, column “process”: There is no process “rabat-process”. "
-        "Did you mean “rabat-processus”?",
+        "Since the preview, someone else changed or deleted 1 of the records this file refers "
+        "to (line 2). Nothing was imported: upload the file again to see a new preview.",
         "Nothing was imported.",
     ]
     assert record_counts() == counts
+
+
+def test_admin_confirm_writes_into_the_previewed_profile_even_if_renamed_since(admin_client, rabat):
+    preview = upload(admin_client, b"process,country\nrabat-process,SN\n")
+    confirm = hidden_inputs(preview.content.decode())
+    Process.objects.filter(pk=rabat.pk).update(slug="rabat-processus")  # another editor
+
+    done = admin_client.post(PROCESS_IMPORT_URL, confirm, follow=True)
+
+    assert messages_shown(done)[0].startswith("Import finished: 1 new")
+    assert Participation.objects.filter(process=rabat, country="SN").exists()
 
 
 # Admin: export ----------------------------------------------------------------------------

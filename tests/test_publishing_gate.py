@@ -398,7 +398,7 @@ def test_an_import_by_an_editor_or_naming_nobody_cannot_change_a_status(user, al
     result = resource.import_data(dataset, user=alice if user else None)
 
     assert describe_problems(resource, result) == [
-        "Row 1, column “status”: Only Publishers may publish, unpublish or archive profiles: "
+        "Line 2, column “status”: Only Publishers may publish, unpublish or archive profiles: "
         "leave the status as “draft”, or leave the cell empty."
     ]
     assert status_of("rabat-process") == DRAFT

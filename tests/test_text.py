@@ -339,7 +339,7 @@ def test_a_spreadsheet_with_a_text_over_the_limit_is_refused_naming_row_and_colu
 
     problems = describe_problems(resource, result)
     assert problems == [
-        f"Row 1, column “objectives”: {too_long_message(FORMATTED_TEXT_MAX_LENGTH + 1)}"
+        f"Line 2, column “objectives”: {too_long_message(FORMATTED_TEXT_MAX_LENGTH + 1)}"
     ]
     assert long_text[:100] not in " ".join(problems)
     assert Process.objects.get(slug="rabat-process").objectives == "Stored."
@@ -362,5 +362,5 @@ def test_the_admin_import_preview_shows_an_editor_why_a_text_is_refused(admin_cl
     page = html.unescape(preview.content.decode())
     assert preview.status_code == 200
     assert too_long_message(FORMATTED_TEXT_MAX_LENGTH + 1) in page
-    assert "Confirm import" not in page
+    assert "Confirm the import" not in page
     assert Process.objects.get(slug="rabat-process").objectives == "Stored."

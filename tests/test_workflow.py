@@ -230,7 +230,7 @@ def admin_import(client: Client, model_name: str, content: bytes, **upload):
     """Upload a file on the model's import page, then confirm it: the whole admin flow."""
     preview = csv_upload(client, f"/admin/rcp/{model_name}/import/", content, **upload)
     assert preview.status_code == 200
-    assert "Confirm import" in preview.content.decode(), visible_text(preview)
+    assert "Confirm the import" in preview.content.decode(), visible_text(preview)
     return client.post(
         f"/admin/rcp/{model_name}/process_import/",
         hidden_inputs(preview.content.decode()),
@@ -630,7 +630,7 @@ def test_editor_cannot_publish_through_an_admin_import(editor, draft, name, file
         r"“draft”, or leave the cell empty.</li>",
         page,
     )
-    assert "Confirm import" not in page
+    assert "Confirm the import" not in page
     assert status_of(draft) == DRAFT
 
 
@@ -645,9 +645,9 @@ def test_editor_import_that_changes_the_status_is_refused_naming_the_status_colu
     result = resource.import_data(dataset, user=alice)
 
     assert describe_problems(resource, result) == [
-        "Row 1, column “status”: Only Publishers may publish, unpublish or archive profiles: "
+        "Line 2, column “status”: Only Publishers may publish, unpublish or archive profiles: "
         "leave the status as “draft”, or leave the cell empty.",
-        "Row 2, column “status”: Only Publishers may publish, unpublish or archive profiles: "
+        "Line 3, column “status”: Only Publishers may publish, unpublish or archive profiles: "
         "leave the status as “draft”, or leave the cell empty.",
     ]
     draft.refresh_from_db()

@@ -1,11 +1,13 @@
 """The legacy page import in the admin: upload, preview, confirm; and the reports on the profile.
 
-An editor uploads a saved page (or pastes its text), sees the profile the importer read and
-its data-quality report, and confirms or cancels. The page is read once: what was read waits
-for the confirmation in the database (:mod:`rcp.legacy.pending`), where any app server finds
-it, whether Redis is up or not, and the confirmation imports exactly what the preview showed.
-A page that cannot be imported as it is is not kept. Each import's report stays on the
-profile's change page (:class:`LegacyImportInline`).
+An editor uploads a saved page (or pastes its text), sees what the import would change in
+the profile (:mod:`rcp.legacy.plan`: what it adds, changes and removes, field by field), the
+profile the importer read and its data-quality report, and confirms or cancels. The page is
+read once: what was read waits for the confirmation in the database (:mod:`rcp.legacy.pending`),
+where any app server finds it, whether Redis is up or not, with the stamp of the plan the
+preview showed; the confirmation imports only that plan, and shows the preview again if the
+profile changed in between. A page that cannot be imported as it is is not kept. Each import's
+report stays on the profile's change page (:class:`LegacyImportInline`).
 """
 
 from django import forms
@@ -22,8 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from rcp.legacy import limits, pending
 from rcp.legacy.extract import decode
 from rcp.legacy.parser import parse_page
+from rcp.legacy.plan import ImportRefused, find_existing, plan_profile_import
 from rcp.legacy.report import Report
-from rcp.legacy.service import ImportRefused, find_existing, import_profile
+from rcp.legacy.service import import_profile
 from rcp.models import LegacyImport
 from rcp.workflow import can_publish
 
@@ -92,12 +95,24 @@ class LegacyPageForm(forms.Form):
 
 
 class LegacyConfirmForm(forms.Form):
+    """The confirmation; ``plan`` (the preview's) says what the removal tick's label counts.
+    The tick is checked where it counts, in the import: a confirmation without it (a form
+    posted by hand included) keeps on a published profile the rows the page does not list."""
+
     token = forms.CharField(widget=forms.HiddenInput)
     accept_suggestions = forms.BooleanField(
         label=_("Use the suggested countries for the names that are not countries"),
         required=False,
     )
     publish = forms.BooleanField(label=_("Publish the profile"), required=False)
+    remove_unlisted = forms.BooleanField(required=False)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        if plan is not None and plan.unlisted_count:
+            self.fields["remove_unlisted"].label = gettext(
+                "Also remove the %(rows)s the page does not list"
+            ) % {"rows": plan.unlisted_summary()}
 
 
 class LegacyImportInline(admin.StackedInline):
@@ -213,17 +228,24 @@ class LegacyImportAdminMixin:
                     form.add_error(None, str(error))
                 else:
                     source_name = form.cleaned_data["source_name"]
-                    token = ""
+                    token, plan, problems = "", None, []
                     if not report.blocking(accept_suggestions=True):
+                        plan, problems = _plan(parsed)
                         token = pending.keep(
-                            request.user, parsed, report, source_name=source_name
+                            request.user,
+                            parsed,
+                            report,
+                            source_name=source_name,
+                            stamp=plan.stamp() if plan else None,
                         ).token
                     return self._legacy_preview(
                         request,
                         parsed,
                         report,
                         source_name,
-                        LegacyConfirmForm(initial={"token": token}),
+                        LegacyConfirmForm(initial={"token": token}, plan=plan),
+                        plan=plan,
+                        problems=problems,
                     )
         else:
             form = LegacyPageForm()
@@ -231,27 +253,48 @@ class LegacyImportAdminMixin:
             request, self.legacy_upload_template, self._legacy_context(request, form=form)
         )
 
-    def _legacy_preview(self, request, parsed, report, source_name, confirm_form, problems=()):
-        """The page as read, its report, and the confirmation form (unless it cannot be
-        imported as it is: then it was not kept, and there is nothing to confirm)."""
-        try:
-            existing = find_existing(parsed) if parsed.name else None
-            ambiguous = []
-        except ImportRefused as refused:
-            existing, ambiguous = None, refused.problems
+    def _legacy_preview(
+        self, request, parsed, report, source_name, confirm_form, *, plan=None, problems=()
+    ):
+        """What the import would change (``plan``), the page as read, its report, and the
+        confirmation form (unless it cannot be imported as it is: then it was not kept, and
+        there is nothing to confirm)."""
         context = self._legacy_context(
             request,
             parsed=parsed,
-            report=report,
-            existing=existing,
+            report=plan.report_with_findings(report) if plan else report,
+            plan=plan,
+            existing=plan.process if plan else None,
             source_name=source_name,
             confirm_form=confirm_form,
             has_suggestions=any(f.suggestion for f in report.of_kind("unknown_name")),
             has_unknown_names=bool(report.of_kind("unknown_name")),
-            errors=[*ambiguous, *problems],
+            errors=problems,
             stopping=report.blocking(accept_suggestions=True),
         )
         return TemplateResponse(request, self.legacy_preview_template, context)
+
+    def _legacy_preview_again(self, request, page, form, problems):
+        """The preview of a waiting page shown again after a confirmation that imported
+        nothing, with the plan made now, whose stamp the page keeps from now on."""
+        # Shown as it was read (the refused import may have marked the report).
+        page = pending.waiting(request.user, page.token) or page
+        plan, plan_problems = _plan(page.parsed)
+        pending.restamp(page, plan.stamp() if plan else None)
+        initial = {
+            "token": page.token,
+            "accept_suggestions": form.cleaned_data["accept_suggestions"],
+            "publish": form.cleaned_data["publish"],
+        }
+        return self._legacy_preview(
+            request,
+            page.parsed,
+            page.report,
+            page.source_name,
+            LegacyConfirmForm(initial=initial, plan=plan),
+            plan=plan,
+            problems=[*problems, *(p for p in plan_problems if p not in problems)],
+        )
 
     def legacy_confirm_view(self, request):
         """Import the page waiting under the form's token (the user's own upload only), or
@@ -307,19 +350,13 @@ class LegacyImportAdminMixin:
                 user=request.user,
                 publish=publish,
                 accept_suggestions=form.cleaned_data["accept_suggestions"],
+                remove_unlisted=form.cleaned_data["remove_unlisted"],
                 source_name=page.source_name,
+                # A page whose preview showed no plan has none to match: it is shown again.
+                expected=page.stamp or {},
             )
         except ImportRefused as refused:
-            # Shown as it was read (the refused import may have marked the report).
-            page = pending.waiting(request.user, page.token) or page
-            return self._legacy_preview(
-                request,
-                page.parsed,
-                page.report,
-                page.source_name,
-                form,
-                problems=refused.problems,
-            )
+            return self._legacy_preview_again(request, page, form, refused.problems)
         pending.discard(page)
         messages.success(
             request,
@@ -328,3 +365,12 @@ class LegacyImportAdminMixin:
             + gettext("Its report is at the bottom of this page, under “Legacy page imports”."),
         )
         return HttpResponseRedirect(reverse("admin:rcp_process_change", args=[outcome.process.pk]))
+
+
+def _plan(parsed) -> tuple:
+    """The plan the preview shows (suggested countries used: without them nothing is
+    imported), or why there is none."""
+    try:
+        return plan_profile_import(parsed, accept_suggestions=True), []
+    except ImportRefused as refused:
+        return None, refused.problems

@@ -1,26 +1,45 @@
-"""CSV and XLSX import and export in the admin: a preview before anything is written."""
+"""CSV and XLSX import and export in the admin: a preview of every line before anything is
+written, and a confirmation that writes what the preview showed.
+
+The import pages are the admin's own (the library's preview renders one HTML diff per row and
+its confirmation runs the whole import again): the upload form, the preview of the plan
+(:mod:`rcp.imports.plan`) with the guide to the columns, and the confirmation, which writes
+the plan kept with the upload (:mod:`rcp.imports.write`).
+"""
+
+import hashlib
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportActionModelAdmin
-from import_export.forms import ImportForm
 
 from rcp import uploads
-from rcp.formats import FORMATS, ImportFileError, check_file_size
-from rcp.models import (
-    UploadPurpose,
-)
-from rcp.spreadsheets import describe_problems
+from rcp.admin.import_guide import ImportGuideAdminMixin
+from rcp.formats import FORMATS, ImportFileError, check_file_size, detect_format
+from rcp.imports.plan import CHANGED, INVALID, NEW
+from rcp.imports.write import ImportRefused, stored_plan, write_plan, write_stored_plan
+from rcp.models import UploadPurpose
+
+#: Lines of each kind the preview lists; the summary counts them all.
+PREVIEW_LINES = 500
 
 
-class SpreadsheetImportForm(ImportForm):
-    """Refuses a file over the size limit before anything reads it into memory."""
+class SpreadsheetUploadForm(forms.Form):
+    """The file to import; its format is read from the file itself. Refuses a file over the size
+    limit before anything reads it into memory."""
+
+    import_file = forms.FileField(
+        label=_("File to import"),
+        help_text=_("A CSV file or an Excel workbook (.xlsx), with the column names on line 1."),
+    )
 
     def clean_import_file(self):
         import_file = self.cleaned_data["import_file"]
@@ -31,22 +50,18 @@ class SpreadsheetImportForm(ImportForm):
         return import_file
 
 
-class PreviewedUpload:
-    """An upload being previewed, held in memory for that one request. (The library's temporary
-    storage keeps every upload before reading it: in the cache, for a day, even one it then
-    refuses.) It is kept, in the database, only once its preview offers a confirmation: see
-    ``SpreadsheetAdmin.get_confirm_form_initial``."""
-
-    name = ""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def read(self) -> bytes:
-        return self.data
+def fingerprint(plan) -> str:
+    """What a plan would write, in a few bytes: the confirmation of a file planned again must
+    find the same (another editor may have changed the data since the preview)."""
+    digest = hashlib.sha256()
+    for row in plan.rows:
+        digest.update(
+            repr((row.line, row.kind, row.changes, sorted(row.cells.items(), key=str))).encode()
+        )
+    return digest.hexdigest()
 
 
-class SpreadsheetAdmin(ImportExportActionModelAdmin):
+class SpreadsheetAdmin(ImportGuideAdminMixin, ImportExportActionModelAdmin):
     """CSV and XLSX import (with a preview before anything is written) and export (all rows,
     or the selected ones through the action), for staff holding the import or export
     permission.
@@ -54,11 +69,10 @@ class SpreadsheetAdmin(ImportExportActionModelAdmin):
     An upload waiting for confirmation is kept in the database, as the uploader's, for an hour
     at most (:mod:`rcp.uploads`): any app server can confirm it, a Redis outage cannot lose
     it, and the confirmation (or its cancel) deletes it. What is imported is what was
-    previewed: the upload's format and resource are the ones recorded with it."""
+    previewed: the plan kept with the upload, or the kept file planned again and found to
+    plan the same. (The library's views, under the same URLs, are replaced by these.)"""
 
     formats = FORMATS
-    import_form_class = SpreadsheetImportForm
-    import_template_name = "admin/rcp/import.html"
     # Both buttons on the change list (the library's default for this class shows Import only).
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
@@ -67,47 +81,82 @@ class SpreadsheetAdmin(ImportExportActionModelAdmin):
         version exports from the whole table and warns that it is deprecated.)"""
         return self.get_export_queryset(request).values_list("pk", flat=True)
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ImportFileError):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
+    def import_resource(self, request):
+        return self.get_import_resource_classes(request)[0]()
 
-    def write_to_tmp_storage(self, import_file, input_format):
-        held = PreviewedUpload(b"".join(import_file.chunks()))
-        import_file.rcp_previewed = held
-        return held
+    def import_action(self, request, **kwargs):
+        """The upload form; once a file is sent, the preview of every line of it."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+        context = {}
+        if request.method == "POST" and form.is_valid():
+            import_file = form.cleaned_data["import_file"]
+            data = b"".join(import_file.chunks())
+            file_format = detect_format(import_file.name, data)
+            try:
+                dataset = file_format.create_dataset(data)
+            except ImportFileError as error:
+                form.add_error("import_file", str(error))
+            else:
+                resource = self.import_resource(request)
+                outcome = resource.import_data(
+                    dataset, dry_run=True, user=request.user, file_name=import_file.name
+                )
+                context.update(self.preview_context(outcome.plan, file_format))
+                if outcome.plan.changes_anything:
+                    context["upload"] = self.keep_upload(request, outcome.plan, data, file_format)
+        return self.import_page(request, form, context)
 
-    def get_confirm_form_initial(self, request, import_form):
-        """Called once the preview found no problem: keep the upload for its confirmation."""
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            import_file = import_form.cleaned_data["import_file"]
-            upload = uploads.keep(
-                request.user,
-                UploadPurpose.SPREADSHEET,
-                import_file.rcp_previewed.data,
-                name=import_file.name,
-                details={
-                    "model": self.opts.label,
-                    "format": str(initial["format"]),
-                    "resource": str(initial["resource"]),
-                },
-            )
-            initial["import_file_name"] = upload.token
-        return initial
+    def preview_context(self, plan, file_format) -> dict:
+        shown = {kind: plan.of_kind(kind)[:PREVIEW_LINES] for kind in (INVALID, CHANGED, NEW)}
+        return {
+            "plan": plan,
+            "file_format": file_format.shown_name,
+            "invalid_rows": shown[INVALID],
+            "changed_rows": shown[CHANGED],
+            "new_rows": shown[NEW],
+            "preview_lines": PREVIEW_LINES,
+        }
+
+    def keep_upload(self, request, plan, data: bytes, file_format):
+        """Keep the upload for its confirmation, with what the preview showed: the plan itself
+        when it is written in bulk, else its fingerprint (the file is planned again)."""
+        return uploads.keep(
+            request.user,
+            UploadPurpose.SPREADSHEET,
+            data,
+            name=plan.file_name,
+            details={
+                "model": self.opts.label,
+                "format": file_format.get_title(),
+                "plan": stored_plan(plan),
+                "fingerprint": fingerprint(plan),
+            },
+        )
+
+    def import_page(self, request, form, context):
+        context.update(
+            self.admin_site.each_context(request),
+            title=gettext("Import %(what)s") % {"what": self.opts.verbose_name_plural},
+            form=form,
+            opts=self.opts,
+            media=self.media + form.media,
+            **self.import_guide_context(request),
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/rcp/import.html", context)
 
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
-        """The confirm step, or its cancel. A confirmation that names no upload of this user
-        waiting for it (expired, confirmed already, another user's, a made-up token), or whose
-        format or resource is not the previewed one (a tampered form), is refused with a
-        message, never a server error."""
+        """The confirmation, or its cancel. A confirmation that names no upload of this user
+        waiting for it (expired, confirmed already, another user's, a made-up token) is
+        refused with a message, never a server error; of two confirmations of one upload (a
+        double click, two tabs), one imports it."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        upload = uploads.waiting(
-            request.user, UploadPurpose.SPREADSHEET, request.POST.get("import_file_name")
-        )
+        token = request.POST.get("import_file_name")
+        upload = uploads.waiting(request.user, UploadPurpose.SPREADSHEET, token)
         if upload is not None and upload.details.get("model") != self.opts.label:
             upload = None  # an upload for another list's import
         if "cancel" in request.POST:
@@ -118,49 +167,62 @@ class SpreadsheetAdmin(ImportExportActionModelAdmin):
             )
             return HttpResponseRedirect(self.import_url())
         gone = gettext("The uploaded file is no longer waiting for confirmation. Upload it again.")
-        if upload is None:
+        if upload is None or uploads.take(request.user, UploadPurpose.SPREADSHEET, token) is None:
             return self.import_failed(request, [gone])
-        confirm_form = self.create_confirm_form(request)
-        formats = self.get_import_formats()
-        recorded = (upload.details.get("format", ""), upload.details.get("resource", ""))
-        if (
-            not confirm_form.is_valid()
-            or (confirm_form.cleaned_data["format"], confirm_form.cleaned_data["resource"])
-            != recorded
-            or not recorded[0].isdigit()
-            or int(recorded[0]) >= len(formats)
-        ):
-            return self.import_failed(
-                request,
-                [
-                    gettext(
-                        "This confirmation does not match the file that was previewed (the "
-                        "page was changed or is out of date). Upload the file again."
-                    )
-                ],
-            )
-        if uploads.take(request.user, UploadPurpose.SPREADSHEET, upload.token) is None:
-            return self.import_failed(request, [gone])  # a second confirmation got here first
         try:
-            dataset = formats[int(recorded[0])]().create_dataset(bytes(upload.data))
-            result = self.process_dataset(
-                dataset, confirm_form, request, file_name=upload.name, **kwargs
+            counts = self.confirm(request, upload)
+        except ImportRefused as refused:
+            return self.import_failed(request, refused.problems)
+        messages.success(
+            request,
+            gettext(
+                "Import finished: %(new)d new, %(changed)d changed and %(unchanged)d unchanged "
+                "%(what)s."
             )
+            % {
+                "new": counts[NEW],
+                "changed": counts[CHANGED],
+                "unchanged": counts["unchanged"],
+                "what": self.opts.verbose_name_plural,
+            },
+        )
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        )
+
+    def confirm(self, request, upload) -> dict:
+        """Write what the preview of ``upload`` showed, or refuse (:class:`ImportRefused`)."""
+        stored = upload.details.get("plan")
+        if stored:
+            return write_stored_plan(stored, user=request.user)
+        names = {file_format().get_title(): file_format for file_format in FORMATS}
+        file_format = names.get(upload.details.get("format"))
+        if file_format is None:
+            raise ImportRefused([self.changed_since_preview()])
+        try:
+            dataset = file_format().create_dataset(bytes(upload.data))
         except ImportFileError as error:
-            return self.import_failed(request, [str(error)])
-        return self.process_result(result, request)
+            raise ImportRefused([str(error)]) from error
+        outcome = self.import_resource(request).import_data(
+            dataset, dry_run=True, user=request.user, file_name=upload.name
+        )
+        if outcome.plan.has_problems or fingerprint(outcome.plan) != upload.details.get(
+            "fingerprint"
+        ):
+            raise ImportRefused([self.changed_since_preview()])
+        write_plan(outcome.plan, user=request.user)
+        return outcome.plan.counts
+
+    @staticmethod
+    def changed_since_preview() -> str:
+        return gettext(
+            "The data changed since the preview (another editor or import changed these "
+            "records). Nothing was imported: upload the file again to see a new preview."
+        )
 
     def import_url(self) -> str:
         opts = self.model._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_import")
-
-    def process_result(self, result, request):
-        """Rows that became invalid between the preview and the confirmation (another editor
-        changed the data meanwhile) roll the import back: say so, not "Import finished"."""
-        if result.has_errors() or result.has_validation_errors():
-            resource = self.get_import_resource_classes(request)[0]()
-            return self.import_failed(request, describe_problems(resource, result))
-        return super().process_result(result, request)
 
     def import_failed(self, request, problems):
         for problem in problems:

@@ -1128,7 +1128,7 @@ class PageParser:
                 self.report.add(
                     kinds.NAME,
                     f"The page has no title; its text names the process only as “{name}”. "
-                    "Check the name (give it with --name in the command, “Name” in the admin)",
+                    "Check the name, and give the right one with the page if it is not",
                 )
         elif self.page.html_title:
             name, acronym = split_title(self.page.html_title)
@@ -1143,7 +1143,7 @@ class PageParser:
             self.report.add(
                 kinds.ERROR,
                 "The page has no title and its text does not say the process's name: "
-                "give the name (--name in the command, “Name” in the admin)",
+                "give the name of the process with the page",
                 blocking=True,
             )
 

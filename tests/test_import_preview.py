@@ -1,0 +1,318 @@
+"""Imports editors can trust (issue 12): the bulk path, a preview of every line that an editor
+can read, and a confirmation that writes what the preview showed."""
+
+import io
+import re
+from html import unescape
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rcp.formats import SafeCSV
+from rcp.imports import plan as planning
+from rcp.models import PageDataChange, Participation, PendingUpload, Process
+from rcp.resources import OrganisationResource, ParticipationResource
+from rcp.workflow import COMMAND_LINE
+from tests.factories import ParticipationFactory, ProcessFactory
+
+IMPORT_URL = "/admin/rcp/participation/import/"
+PROCESS_IMPORT_URL = "/admin/rcp/participation/process_import/"
+
+
+@pytest.fixture
+def rabat(db) -> Process:
+    process = ProcessFactory(name="Rabat Process", slug="rabat-process")
+    ParticipationFactory(process=process, country="MA", group="AU")
+    ParticipationFactory(process=process, country="FR", group="EU", note="since 2006")
+    return process
+
+
+def upload(client, content: bytes, name="members.csv"):
+    return client.post(
+        IMPORT_URL, {"import_file": SimpleUploadedFile(name, content, content_type="text/csv")}
+    )
+
+
+def page_text(response) -> str:
+    """The page as a reader sees it: tags gone, spaces collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def table_rows(response, caption: str) -> list[list[str]]:
+    """The body rows of the table with ``caption``, each cell's text."""
+    html = response.content.decode()
+    table = re.search(
+        r"<table[^>]*>\s*<caption>" + re.escape(caption) + r"</caption>(.*?)</table>", html, re.S
+    )
+    assert table, f"no table “{caption}”"
+    body = re.search(r"<tbody>(.*?)</tbody>", table.group(1), re.S).group(1)
+    return [
+        [
+            re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", cell))).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def confirmation(response) -> dict[str, str]:
+    token = re.search(r'name="import_file_name" value="([^"]+)"', response.content.decode())
+    assert token, "the preview offers no confirmation"
+    return {"import_file_name": token.group(1)}
+
+
+def import_csv(resource_class, content: str, **kwargs):
+    resource = resource_class()
+    outcome = resource.import_data(
+        SafeCSV().create_dataset(content.encode()), user=COMMAND_LINE, **kwargs
+    )
+    return outcome
+
+
+# 3. A preview a non-programmer can read -------------------------------------------------
+
+
+def test_the_preview_puts_the_summary_first_and_every_error_of_every_line_in_view(
+    admin_client, rabat
+):
+    preview = upload(
+        admin_client,
+        b"process,country,role,group\n"
+        b"rabat-process,SN,member,AU\n"
+        b"rabat-proces,Eriteria,chair,AU\n"
+        b"rabat-process,MA,observer,AU\n"
+        b"rabat-process,Atlantis,member,AU\n",
+    )
+
+    text = page_text(preview)
+    assert text.index("New 1 Changed 1 Unchanged 0 With errors 2") < text.index("Lines with")
+    assert table_rows(preview, "Lines with errors") == [
+        ["3", "process", "There is no process “rabat-proces”. Did you mean “rabat-process”?"],
+        ["country", "“Eriteria” is not a country. Did you mean “Eritrea”?"],
+        ["role", "“chair” is not allowed here. Use one of: member, observer, suspended, guest."],
+        [
+            "5",
+            "country",
+            "“Atlantis” is not a country. Write its name in English, or its two-letter ISO "
+            "code, e.g. “MA” for Morocco.",
+        ],
+    ]
+    assert "Nothing can be imported until every error below is corrected" in text
+    assert "import_file_name" not in preview.content.decode()
+    assert not PendingUpload.objects.exists()
+
+
+def test_the_preview_shows_each_change_as_stored_now_and_after_and_values_as_read(
+    admin_client, rabat
+):
+    preview = upload(
+        admin_client,
+        b"process,country,role,group,note\n"
+        b"rabat-process,UK,member,EU,\n"
+        b"rabat-process,Ivory Coast,observer,,\n"
+        b"rabat-process,France,observer,EU,since 2006\n"
+        b"rabat-process,MA,member,AU,\n",
+    )
+
+    assert table_rows(preview, "Lines that change what is stored") == [
+        ["4", "France in rabat-process", "role", "Member", "Observer"],
+    ]
+    assert table_rows(preview, "New records") == [
+        [
+            "2",
+            "United Kingdom in rabat-process",
+            "process : rabat-process → Rabat Process country : UK → United Kingdom (GB)",
+        ],
+        [
+            "3",
+            "Côte d'Ivoire in rabat-process",
+            "process : rabat-process → Rabat Process country : Ivory Coast → Côte d'Ivoire (CI)",
+        ],
+    ]
+    assert "New 2 Changed 1 Unchanged 1 With errors 0" in page_text(preview)
+
+
+def test_line_numbers_are_the_spreadsheets_blank_lines_and_multi_line_cells_included(rabat):
+    outcome = import_csv(
+        ParticipationResource,
+        'process,country,note\n\nrabat-process,SN,"two\nlines"\n\nrabat-process,XX,\n',
+        dry_run=True,
+    )
+
+    assert outcome.problem_lines() == [
+        "Line 5, column “country”: “XX” is not a country. Write its name in English, or its "
+        "two-letter ISO code, e.g. “MA” for Morocco."
+    ]
+
+
+def test_a_workbook_is_read_as_one_whatever_its_name_and_the_page_asks_no_format(
+    admin_client, rabat
+):
+    book = openpyxl.Workbook()
+    book.active.append(["process", "country"])
+    book.active.append(["rabat-process", "Senegal"])
+    data = io.BytesIO()
+    book.save(data)
+
+    page = admin_client.get(IMPORT_URL)
+    preview = upload(admin_client, data.getvalue(), name="members.csv")
+
+    assert 'name="format"' not in page.content.decode()
+    assert "Read as: Excel workbook (.xlsx)." in page_text(preview)
+    assert table_rows(preview, "New records")[0][:2] == ["2", "Senegal in rabat-process"]
+
+
+def test_the_import_page_guides_through_the_columns_and_offers_no_export_only_one(admin_client):
+    page = admin_client.get(IMPORT_URL)
+
+    text = page_text(page)
+    assert "The columns of a file of participating countries" in text
+    columns = [
+        row[0].split(" ")[0]
+        for row in table_rows(page, "The columns of a file of participating countries")
+    ]
+    assert columns[:2] == ["process", "country"]
+    assert "country_name" not in columns
+    assert "/admin/rcp/participation/import/template.xlsx" in page.content.decode()
+
+
+# 2. The confirmation writes what the preview showed ------------------------------------------
+
+
+def test_the_confirmation_writes_the_kept_plan_without_reading_the_file_again(
+    admin_client, rabat, monkeypatch
+):
+    preview = upload(admin_client, b"process,country,note\nrabat-process,SN,since 2010\n")
+
+    def read_again(*args, **kwargs):
+        raise AssertionError("the confirmation planned the file again")
+
+    monkeypatch.setattr(planning, "plan_import", read_again)
+    monkeypatch.setattr("rcp.resources.plan_import", read_again)
+    done = admin_client.post(PROCESS_IMPORT_URL, confirmation(preview), follow=True)
+
+    assert [str(m) for m in done.context["messages"]] == [
+        "Import finished: 1 new, 0 changed and 0 unchanged participating countries."
+    ]
+    assert Participation.objects.get(process=rabat, country="SN").note == "since 2010"
+    assert not PendingUpload.objects.exists()
+
+
+def test_a_row_another_editor_changed_since_the_preview_stops_the_confirmation(admin_client, rabat):
+    preview = upload(admin_client, b"process,country,role\nrabat-process,FR,observer\n")
+    Participation.objects.filter(process=rabat, country="FR").update(role="suspended")
+
+    done = admin_client.post(PROCESS_IMPORT_URL, confirmation(preview), follow=True)
+
+    assert [str(m) for m in done.context["messages"]] == [
+        "Since the preview, someone else changed or deleted 1 of the participating countries "
+        "this file changes (line 2). Nothing was imported: upload the file again to see a new "
+        "preview.",
+        "Nothing was imported.",
+    ]
+    assert Participation.objects.get(process=rabat, country="FR").role == "suspended"
+
+
+def test_a_small_kind_of_record_is_planned_again_and_refused_if_the_plan_differs(admin_client, db):
+    url = "/admin/rcp/organisation/import/"
+    preview = admin_client.post(
+        url,
+        {"import_file": SimpleUploadedFile("orgs.csv", b"slug,name\nau,African Union\n")},
+    )
+    token = confirmation(preview)
+    from rcp.models import Organisation
+
+    Organisation.objects.create(slug="au", name="African Union (AU)")  # another editor
+
+    done = admin_client.post("/admin/rcp/organisation/process_import/", token, follow=True)
+
+    assert next(str(m) for m in done.context["messages"]).startswith(
+        "The data changed since the preview"
+    )
+    assert Organisation.objects.get(slug="au").name == "African Union (AU)"
+
+
+# 1. The bulk path ------------------------------------------------------------------------
+
+
+def test_a_bulk_import_is_one_changeset_one_version_per_profile_and_one_invalidation(rabat):
+    other = ProcessFactory(slug="other-process")
+    versions = dict(Process.objects.values_list("slug", "version"))
+    changes = PageDataChange.objects.count()
+    rows = [f"rabat-process,{code},observer" for code in ("SN", "ML", "NE", "FR")]
+    rows += [f"other-process,{code},member" for code in ("SN", "ML")]
+
+    outcome = import_csv(ParticipationResource, "process,country,role\n" + "\n".join(rows))
+
+    assert outcome.written and outcome.totals["new"] == 5 and outcome.totals["update"] == 1
+    records = Participation.history.filter(process__in=[rabat, other])
+    added = records.filter(history_type="+", country__in=["SN", "ML", "NE"])
+    assert added.count() == 5
+    assert records.filter(history_type="~", country="FR").get().role == "observer"
+    assert len(set(added.values_list("changeset", flat=True))) == 1
+    assert set(added.values_list("source", flat=True)) == {"spreadsheet"}
+    assert dict(Process.objects.values_list("slug", "version")) == {
+        "rabat-process": versions["rabat-process"] + 1,
+        "other-process": versions["other-process"] + 1,
+    }
+    assert PageDataChange.objects.count() == changes + 1
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_the_number_of_queries_of_an_import_does_not_grow_with_its_rows(
+    rabat, rows, django_assert_max_num_queries
+):
+    from django_countries import countries
+
+    codes = [code for code, _name in countries if code not in ("MA", "FR")][:rows]
+    content = "process,country,group\n" + "\n".join(f"rabat-process,{c},AU" for c in codes)
+
+    with django_assert_max_num_queries(12):
+        outcome = import_csv(ParticipationResource, content)
+
+    assert outcome.totals["new"] == rows
+
+
+def test_an_organisation_may_name_a_successor_added_lines_above_in_the_same_file(db):
+    outcome = import_csv(
+        OrganisationResource,
+        "slug,name,succeeded_by\nau,African Union,\noau,Organisation of African Unity,au\n",
+    )
+
+    assert outcome.written, outcome.problem_lines()
+    from rcp.models import Organisation
+
+    assert Organisation.objects.get(slug="oau").succeeded_by.slug == "au"
+
+
+def test_a_line_repeating_a_stored_record_is_refused_and_the_first_line_is_not_altered(rabat):
+    outcome = import_csv(
+        ParticipationResource,
+        "process,country,note\nrabat-process,FR,first\nrabat-process,FR,second\n",
+        dry_run=True,
+    )
+
+    assert outcome.problem_lines() == [
+        "Line 3: This line repeats line 2 (France in rabat-process). Each appears once: remove "
+        "one of the two lines."
+    ]
+    first = outcome.plan.rows[0]
+    assert first.kind == "changed" and first.instance.note == "first"
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_the_preview_page_costs_the_same_queries_whatever_the_number_of_lines(
+    admin_client, rabat, rows, django_assert_max_num_queries
+):
+    from django_countries import countries
+
+    codes = [code for code, _name in countries if code not in ("MA", "FR")][:rows]
+    content = "process,country\n" + "\n".join(f"rabat-process,{c}" for c in codes)
+
+    with django_assert_max_num_queries(25):
+        preview = upload(admin_client, content.encode())
+
+    assert f"New {rows} Changed 0" in page_text(preview)
