@@ -112,3 +112,24 @@ def log_import(resource, result, *, seconds: float, rows: int, **import_kwargs) 
         else:
             outcome, level = ("previewed" if dry_run else "imported"), logging.INFO
     log_event("import", level=level, outcome=outcome, **fields, duration_ms=round(seconds * 1000))
+
+
+def log_import_confirmation(
+    model_label: str, *, user, file_name: str, seconds: float, counts=None, problems=()
+) -> None:
+    """Log the confirmation of an admin import (its preview was logged by :func:`log_import`):
+    ``outcome`` ``imported`` with the counts written, or ``rejected`` (nothing written)."""
+    fields = {"model": model_label, "confirmation": True, "user": user, "file": file_name}
+    if counts is None:
+        fields.update(problems=len(problems))
+        log_event("import", level=logging.WARNING, outcome="rejected", **fields)
+        return
+    log_event(
+        "import",
+        outcome="imported",
+        **fields,
+        new=counts.get("new", 0),
+        updated=counts.get("changed", 0),
+        skipped=counts.get("unchanged", 0),
+        duration_ms=round(seconds * 1000),
+    )

@@ -169,9 +169,9 @@ def decode_text(data: bytes) -> str:
     if _looks_binary(data):
         raise ImportFileError(
             _(
-                "This is not a CSV file: it looks like a binary file, such as an Excel workbook "
-                "or a PDF renamed .csv. Choose the XLSX format for a workbook, or in Excel use "
-                "File › Save As › “CSV UTF-8”."
+                "This file is neither a CSV file nor an Excel workbook (.xlsx): it looks like "
+                "another kind of file, such as an old Excel workbook (.xls) or a PDF. In Excel "
+                "use File › Save As › “Excel Workbook (.xlsx)” or “CSV UTF-8”."
             )
         )
     try:
@@ -364,10 +364,10 @@ def _csv_rows(reader, width: int, delimiter: str, lines: list[int]) -> Iterator[
         except csv.Error as error:
             raise ImportFileError(
                 _(
-                    "Row %(row)d could not be read as CSV: %(error)s. Check that every row has "
-                    "the same number of columns."
+                    "Line %(line)d could not be read as CSV: %(error)s. Check that every line "
+                    "has the same number of columns."
                 )
-                % {"row": number + 1, "error": excerpt(error)}
+                % {"line": number + 1, "error": excerpt(error)}
             ) from error
         number += 1
         if not row:
@@ -517,8 +517,8 @@ class SafeXLSX(base_formats.XLSX):
         if not data.startswith(XLSX_SIGNATURE):
             raise ImportFileError(
                 _(
-                    "This is not an Excel workbook (.xlsx). Choose the CSV format for a CSV "
-                    "file, or save the workbook from Excel as .xlsx."
+                    "This is not an Excel workbook (.xlsx): save it from Excel as .xlsx, or "
+                    "import it as a CSV file."
                 )
             )
         check_workbook_parts(data)
@@ -552,12 +552,13 @@ class SafeXLSX(base_formats.XLSX):
 FORMATS = [SafeCSV, SafeXLSX]
 
 
-def detect_format(file_name: str, data: bytes):
-    """The format a file is in, from its content (a workbook is a zip archive), else its name:
-    editors never pick one."""
+def detect_format(data: bytes):
+    """The format a file is in, from its content, whatever its name says: a workbook is a zip
+    archive, anything else is read as CSV (which refuses what is not text). Editors never pick
+    one."""
     if bytes(data[: len(XLSX_SIGNATURE)]) == XLSX_SIGNATURE:
         return SafeXLSX()
-    return format_for_file_name(file_name)
+    return SafeCSV()
 
 
 def format_for_file_name(file_name: str):

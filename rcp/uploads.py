@@ -10,10 +10,12 @@ user's oldest, so an editor who abandons previews never has to clean up, and nob
 the database by uploading over and over.
 """
 
+import json
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +35,9 @@ def purge_expired() -> int:
 def keep(user, purpose: str, data: bytes, *, name: str = "", details=None) -> PendingUpload:
     """Keep ``data`` until ``user`` confirms it; the returned upload's ``token`` names it."""
     data = bytes(data)
+    details = details or {}
+    # What is kept with the file (an import's plan) counts towards the user's bytes too.
+    size = len(data) + (len(json.dumps(details, cls=DjangoJSONEncoder)) if details else 0)
     with transaction.atomic():
         purge_expired()
         held = list(
@@ -40,7 +45,7 @@ def keep(user, purpose: str, data: bytes, *, name: str = "", details=None) -> Pe
             .order_by("-created_at", "-pk")
             .values_list("pk", "size")
         )
-        keep_pks, total = [], len(data)
+        keep_pks, total = [], size
         for pk, size in held:
             if len(keep_pks) + 1 >= settings.RCP_UPLOADS_PER_USER:
                 break
@@ -55,8 +60,8 @@ def keep(user, purpose: str, data: bytes, *, name: str = "", details=None) -> Pe
             purpose=purpose,
             name=name[:255],
             data=data,
-            size=len(data),
-            details=details or {},
+            size=size,
+            details=details,
         )
 
 

@@ -608,10 +608,13 @@ def test_meeting_ending_before_it_starts_is_refused(rabat):
             b"process,country,role\r\n",
             "The file has column names but no rows of data: there is nothing to import.",
         ),
-        (b"\x00\x01PK\x03\x04garbage", "This is not a CSV file: it looks like a binary file"),
+        (
+            b"\x00\x01PK\x03\x04garbage",
+            "This file is neither a CSV file nor an Excel workbook (.xlsx)",
+        ),
         (
             xlsx_bytes([["process", "country"], ["rabat-process", "SN"]]),
-            "This is not a CSV file: it looks like a binary file",
+            "This file is neither a CSV file nor an Excel workbook (.xlsx)",
         ),
         (
             b"<!DOCTYPE html>\n<html><body><table><tr><td>SN</td></tr></table></body></html>",
@@ -735,7 +738,7 @@ def test_csv_file_chosen_as_xlsx_is_refused_with_a_message():
     with pytest.raises(ImportFileError) as refused:
         SafeXLSX().create_dataset(b"process,country\nrabat-process,SN\n")
 
-    assert str(refused.value).startswith("This is not an Excel workbook (.xlsx).")
+    assert str(refused.value).startswith("This is not an Excel workbook (.xlsx):")
 
 
 # Export: formula escaping -----------------------------------------------------------------
@@ -872,7 +875,7 @@ def test_import_command_refuses_a_file_that_is_not_csv(rabat, write_file):
 
     error, _stdout, _stderr = run_import(path)
 
-    assert str(error).startswith(f"{path}: This is not a CSV file")
+    assert str(error).startswith(f"{path}: This file is neither a CSV file nor an Excel workbook")
     assert str(error).endswith("Nothing was imported.")
     assert record_counts() == counts
 
@@ -1024,7 +1027,7 @@ def test_admin_import_of_a_binary_file_says_it_is_not_csv(admin_client, rabat):
     preview = upload(admin_client, b"\x00\x01PK\x03\x04garbage")
 
     html = unescape(preview.content.decode())
-    assert "This is not a CSV file: it looks like a binary file" in html
+    assert "This file is neither a CSV file nor an Excel workbook (.xlsx)" in html
     assert "Confirm the import" not in html
 
 

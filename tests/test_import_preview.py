@@ -1,6 +1,7 @@
 """Imports editors can trust (issue 12): the bulk path, a preview of every line that an editor
 can read, and a confirmation that writes what the preview showed."""
 
+import datetime
 import io
 import re
 from html import unescape
@@ -9,12 +10,17 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rcp.formats import SafeCSV
+from rcp.formats import SafeCSV, SafeXLSX
 from rcp.imports import plan as planning
-from rcp.models import PageDataChange, Participation, PendingUpload, Process
-from rcp.resources import OrganisationResource, ParticipationResource
+from rcp.models import Meeting, PageDataChange, Participation, PendingUpload, Process
+from rcp.resources import MeetingResource, OrganisationResource, ParticipationResource
 from rcp.workflow import COMMAND_LINE
-from tests.factories import ParticipationFactory, ProcessFactory
+from tests.factories import (
+    MeetingFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    ProcessFactory,
+)
 
 IMPORT_URL = "/admin/rcp/participation/import/"
 PROCESS_IMPORT_URL = "/admin/rcp/participation/process_import/"
@@ -48,7 +54,7 @@ def table_rows(response, caption: str) -> list[list[str]]:
         r"<table[^>]*>\s*<caption>" + re.escape(caption) + r"</caption>(.*?)</table>", html, re.S
     )
     assert table, f"no table “{caption}”"
-    body = re.search(r"<tbody>(.*?)</tbody>", table.group(1), re.S).group(1)
+    body = "".join(re.findall(r"<tbody>(.*?)</tbody>", table.group(1), re.S))
     return [
         [
             re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", cell))).strip()
@@ -316,3 +322,119 @@ def test_the_preview_page_costs_the_same_queries_whatever_the_number_of_lines(
         preview = upload(admin_client, content.encode())
 
     assert f"New {rows} Changed 0" in page_text(preview)
+
+
+# What a second look found -----------------------------------------------------------------
+
+MEETINGS_URL = "/admin/rcp/meeting/import/"
+
+
+def test_a_meeting_file_confirmed_from_two_tabs_adds_the_meeting_once(admin_client, rabat):
+    content = b"process,title,start_date\nrabat-process,Senior officials,2024-05-02\n"
+
+    def preview():
+        return admin_client.post(
+            MEETINGS_URL, {"import_file": SimpleUploadedFile("meetings.csv", content)}
+        )
+
+    first, second = preview(), preview()
+    admin_client.post("/admin/rcp/meeting/process_import/", confirmation(first))
+    again = admin_client.post(
+        "/admin/rcp/meeting/process_import/", confirmation(second), follow=True
+    )
+
+    assert Meeting.objects.filter(process=rabat, title="Senior officials").count() == 1
+    assert [str(m) for m in again.context["messages"]][-2:] == [
+        "Since the preview, someone else added 1 of the meetings this file adds (line 2). "
+        "Nothing was imported: upload the file again to see a new preview.",
+        "Nothing was imported.",
+    ]
+
+
+def test_dates_are_compared_as_they_are_stored_rounded_to_their_precision(rabat):
+    meeting = MeetingFactory(
+        process=rabat,
+        title="Ministerial",
+        start_date=datetime.date(2014, 4, 2),
+        end_date=datetime.date(2014, 4, 20),
+    )
+    content = "process,title,start_date,end_date,date_precision\n"
+    content += "rabat-process,Ministerial,2014-04-02,2014-04-20,month\n"
+
+    preview = import_csv(MeetingResource, content, dry_run=True)
+    changes = {c.column: (c.old, c.new) for c in preview.plan.rows[0].changes}
+    outcome = import_csv(MeetingResource, content)
+    again = import_csv(MeetingResource, content)
+
+    assert changes == {
+        "date_precision": ("Day", "Month"),
+        "start_date": ("2014-04-02", "2014-04-01"),
+        "end_date": ("2014-04-20", "2014-04-01"),
+    }
+    meeting.refresh_from_db()
+    assert (meeting.start_date, meeting.end_date) == (
+        datetime.date(2014, 4, 1),
+        datetime.date(2014, 4, 1),
+    )
+    assert meeting.history.first().end_date == datetime.date(2014, 4, 1)
+    assert outcome.totals["update"] == 1 and again.totals["skip"] == 1
+
+
+def test_a_small_kind_of_record_changed_beyond_what_the_preview_quotes_stops_the_confirmation(
+    admin_client, db
+):
+    long_name = "Organisation " + "x" * 80
+    organisation = OrganisationFactory(slug="au", name=long_name + "a")
+    preview = admin_client.post(
+        "/admin/rcp/organisation/import/",
+        {"import_file": SimpleUploadedFile("orgs.csv", f"slug,name\nau,{long_name}\n".encode())},
+    )
+    organisation.name = long_name + "b"  # another editor, past the 60 characters shown
+    organisation.save()
+
+    done = admin_client.post(
+        "/admin/rcp/organisation/process_import/", confirmation(preview), follow=True
+    )
+
+    assert next(str(m) for m in done.context["messages"]).startswith(
+        "The data changed since the preview"
+    )
+    organisation.refresh_from_db()
+    assert organisation.name == long_name + "b"
+
+
+def test_a_confirmation_is_logged_with_what_it_wrote(admin_client, rabat, caplog):
+    preview = upload(admin_client, b"process,country\nrabat-process,SN\n")
+
+    with caplog.at_level("INFO", logger="rcp.events"):
+        admin_client.post(PROCESS_IMPORT_URL, confirmation(preview))
+
+    (record,) = [r for r in caplog.records if r.event_fields.get("confirmation")]
+    assert record.event_fields["outcome"] == "imported"
+    assert record.event_fields["new"] == 1
+
+
+def test_a_csv_file_named_xlsx_is_read_as_csv(admin_client, rabat):
+    preview = upload(admin_client, b"process,country\nrabat-process,SN\n", name="members.xlsx")
+
+    assert "Read as: CSV file." in page_text(preview)
+    assert table_rows(preview, "New records")[0][:2] == ["2", "Senegal in rabat-process"]
+
+
+def test_an_empty_row_of_a_sheet_is_skipped_and_its_dates_read_without_noise(rabat):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["process", "title", "start_date"])
+    sheet.append(["rabat-process", "Ministerial", datetime.datetime(2024, 5, 2)])
+    sheet.append([None, None, None])
+    sheet.append(["rabat-process", "Senior officials", datetime.datetime(2024, 6, 3)])
+    data = io.BytesIO()
+    book.save(data)
+
+    outcome = MeetingResource().import_data(
+        SafeXLSX().create_dataset(data.getvalue()), dry_run=True, user=COMMAND_LINE
+    )
+
+    assert outcome.problem_lines() == []
+    assert [row.line for row in outcome.plan.rows] == [2, 4]
+    assert [r.column for r in outcome.plan.rows[0].readings] == ["process"]

@@ -623,11 +623,11 @@ def test_editor_cannot_publish_through_an_admin_import(editor, draft, name, file
     )
 
     page = html.unescape(preview.content.decode())
-    assert "Some rows failed to validate" in page
+    assert "Lines with errors" in page
     assert re.search(
-        r'<span class="validation-error-field-label">status</span>\s*<ul>\s*'
-        r"<li>Only Publishers may publish, unpublish or archive profiles: leave the status as "
-        r"“draft”, or leave the cell empty.</li>",
+        r"<td><code>status</code></td>\s*"
+        r"<td>Only Publishers may publish, unpublish or archive profiles: leave the status as "
+        r"“draft”, or leave the cell empty.</td>",
         page,
     )
     assert "Confirm the import" not in page

@@ -7,7 +7,7 @@ its confirmation runs the whole import again): the upload form, the preview of t
 the plan kept with the upload (:mod:`rcp.imports.write`).
 """
 
-import hashlib
+import time
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +23,7 @@ from import_export.admin import ImportExportActionModelAdmin
 
 from rcp import uploads
 from rcp.admin.import_guide import ImportGuideAdminMixin
+from rcp.events import log_import_confirmation
 from rcp.formats import FORMATS, ImportFileError, check_file_size, detect_format
 from rcp.imports.plan import CHANGED, INVALID, NEW
 from rcp.imports.write import ImportRefused, stored_plan, write_plan, write_stored_plan
@@ -48,17 +49,6 @@ class SpreadsheetUploadForm(forms.Form):
         except ImportFileError as error:
             raise forms.ValidationError(str(error)) from error
         return import_file
-
-
-def fingerprint(plan) -> str:
-    """What a plan would write, in a few bytes: the confirmation of a file planned again must
-    find the same (another editor may have changed the data since the preview)."""
-    digest = hashlib.sha256()
-    for row in plan.rows:
-        digest.update(
-            repr((row.line, row.kind, row.changes, sorted(row.cells.items(), key=str))).encode()
-        )
-    return digest.hexdigest()
 
 
 class SpreadsheetAdmin(ImportGuideAdminMixin, ImportExportActionModelAdmin):
@@ -93,7 +83,7 @@ class SpreadsheetAdmin(ImportGuideAdminMixin, ImportExportActionModelAdmin):
         if request.method == "POST" and form.is_valid():
             import_file = form.cleaned_data["import_file"]
             data = b"".join(import_file.chunks())
-            file_format = detect_format(import_file.name, data)
+            file_format = detect_format(data)
             try:
                 dataset = file_format.create_dataset(data)
             except ImportFileError as error:
@@ -131,7 +121,7 @@ class SpreadsheetAdmin(ImportGuideAdminMixin, ImportExportActionModelAdmin):
                 "model": self.opts.label,
                 "format": file_format.get_title(),
                 "plan": stored_plan(plan),
-                "fingerprint": fingerprint(plan),
+                "fingerprint": plan.fingerprint(),
             },
         )
 
@@ -169,10 +159,16 @@ class SpreadsheetAdmin(ImportGuideAdminMixin, ImportExportActionModelAdmin):
         gone = gettext("The uploaded file is no longer waiting for confirmation. Upload it again.")
         if upload is None or uploads.take(request.user, UploadPurpose.SPREADSHEET, token) is None:
             return self.import_failed(request, [gone])
+        started = time.perf_counter()
+        logged = {"user": request.user, "file_name": upload.name}
         try:
             counts = self.confirm(request, upload)
         except ImportRefused as refused:
+            log_import_confirmation(self.opts.label, **logged, seconds=0, problems=refused.problems)
             return self.import_failed(request, refused.problems)
+        log_import_confirmation(
+            self.opts.label, **logged, seconds=time.perf_counter() - started, counts=counts
+        )
         messages.success(
             request,
             gettext(
@@ -206,7 +202,7 @@ class SpreadsheetAdmin(ImportGuideAdminMixin, ImportExportActionModelAdmin):
         outcome = self.import_resource(request).import_data(
             dataset, dry_run=True, user=request.user, file_name=upload.name
         )
-        if outcome.plan.has_problems or fingerprint(outcome.plan) != upload.details.get(
+        if outcome.plan.has_problems or outcome.plan.fingerprint() != upload.details.get(
             "fingerprint"
         ):
             raise ImportRefused([self.changed_since_preview()])

@@ -14,6 +14,7 @@ history INSERT each, then rolls the preview back) and builds an HTML diff per ro
 
 import copy
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -95,8 +96,7 @@ class PlannedRow:
         found = []
         for resource_field in self.plan.fields:
             column = resource_field.column_name
-            written = self.cells.get(column)
-            written = "" if written is None else str(written).strip()
+            written = _as_written(self.cells.get(column))
             if not written:
                 continue
             value = self.related.get(resource_field.attribute, _MISSING)
@@ -153,6 +153,19 @@ class ImportPlan:
     @property
     def changes_anything(self) -> bool:
         return not self.has_problems and (self.counts[NEW] + self.counts[CHANGED]) > 0
+
+    def fingerprint(self) -> str:
+        """What the plan would write, in a few bytes, from the values themselves (not as they
+        are shown): a file planned again for its confirmation must plan the same."""
+        digest = hashlib.sha256()
+        stored = [model_field.attname for model_field in self.model._meta.concrete_fields]
+        for row in self.rows:
+            values = row.instance.__dict__ if row.instance is not None else {}
+            written = [comparable(values.get(name)) for name in stored]
+            was = [(name, comparable(value)) for name, value in sorted(row.was.items())]
+            related = [(name, comparable(value)) for name, value in sorted(row.related.items())]
+            digest.update(repr((row.line, row.kind, written, was, related)).encode())
+        return digest.hexdigest()
 
     def problem_lines(self) -> list[str]:
         """Every problem of the file, one line each: the line, the column and what is wrong."""
@@ -230,10 +243,21 @@ def comparable(value):
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple):
-        return frozenset(comparable(item) for item in value)
+        return tuple(sorted((comparable(item) for item in value), key=repr))
     if isinstance(value, str):
         return value.replace("\r\n", "\n").strip()
     return value
+
+
+def _as_written(cell) -> str:
+    """A cell as the editor wrote it: a workbook's date cell is a datetime at midnight."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
+        return cell.date().isoformat()
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    return str(cell).strip()
 
 
 def _stored(instance, attribute):
@@ -274,6 +298,8 @@ def plan_import(resource, dataset, *, user=None, file_name: str = "") -> ImportP
     in_use: set[int] = set()
     for index, values in enumerate(dataset):
         line = lines[index] if lines else index + 2
+        if all(_as_written(value) == "" for value in values):
+            continue  # an empty line of a sheet, as a CSV file's blank lines are
         cells = dict(zip(headers, values, strict=False))
         plan.rows.append(
             _plan_row(resource, loader, cells, line, user, columns, compared, many, in_use, plan)

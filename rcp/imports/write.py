@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history
 
 from rcp.cache import invalidate_public_pages
 from rcp.history_records import Source, SourceKind, changeset, changeset_fields
-from rcp.imports.plan import CHANGED, INVALID, NEW, UNCHANGED, ImportPlan
+from rcp.imports.plan import CHANGED, INVALID, NEW, UNCHANGED, ImportPlan, comparable
 from rcp.models import Process, ProfilePart
 from rcp.workflow import history_user
 
@@ -172,7 +172,7 @@ def _update_alike(model, changed: list, names: list[str]) -> None:
     alike: dict[tuple, tuple[dict, list]] = {}
     for instance in changed:
         values = {attname: getattr(instance, attname) for attname in attnames}
-        key = tuple(_field_value(None, value) for value in values.values())
+        key = tuple(_field_value(value) for value in values.values())
         alike.setdefault(key, (values, []))[1].append(instance.pk)
     for values, pks in alike.values():
         for start in range(0, len(pks), BATCH_SIZE):
@@ -182,7 +182,7 @@ def _update_alike(model, changed: list, names: list[str]) -> None:
 # A plan kept between the preview and the confirmation -----------------------------------
 
 
-def _field_value(model_field, value):
+def _field_value(value):
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, Country):
@@ -196,9 +196,8 @@ def _python_value(model_field, value):
     return None if value is None else model_field.to_python(value)
 
 
-def _model_field(model, name):
-    model_field = model._meta.get_field(name)
-    return model_field, (model_field.attname if model_field.concrete else name)
+def _attname(model, name: str) -> str:
+    return model._meta.get_field(name).attname
 
 
 def stored_plan(plan: ImportPlan) -> dict | None:
@@ -209,7 +208,7 @@ def stored_plan(plan: ImportPlan) -> dict | None:
     model = plan.model
     concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
     new = [
-        {f.attname: _field_value(f, getattr(row.instance, f.attname)) for f in concrete}
+        {f.attname: _field_value(getattr(row.instance, f.attname)) for f in concrete}
         | {"line": row.line}
         for row in plan.of_kind(NEW)
     ]
@@ -217,12 +216,13 @@ def stored_plan(plan: ImportPlan) -> dict | None:
     for row in plan.of_kind(CHANGED):
         values, was = {}, {}
         for name, old in row.was.items():
-            model_field, attname = _model_field(model, name)
-            values[attname] = _field_value(model_field, getattr(row.instance, attname))
-            was[attname] = _field_value(model_field, old)
+            attname = _attname(model, name)
+            values[attname] = _field_value(getattr(row.instance, attname))
+            was[attname] = _field_value(old)
         changed.append({"pk": row.instance.pk, "line": row.line, "values": values, "was": was})
     stored = {
         "model": model._meta.label,
+        "keys": plan.resource.key_attnames,
         "file_name": plan.file_name,
         "counts": plan.counts,
         "new": new,
@@ -233,20 +233,26 @@ def stored_plan(plan: ImportPlan) -> dict | None:
 
 def write_stored_plan(stored: dict, *, user=None) -> dict[str, int]:
     """Write a plan kept by :func:`stored_plan`; returns its counts. Refuses (nothing written)
-    if a row it changes no longer holds what the preview showed."""
+    if, since the preview, a record it names was deleted, a record it adds was added, or a
+    row it changes no longer holds what the preview showed. The profiles it names stay locked
+    until it commits, so a second confirmation of the same file waits, then finds its rows."""
     model = apps.get_model(stored["model"])
     fields_by_attname = {f.attname: f for f in model._meta.concrete_fields}
+
+    def value(name, raw):
+        return _python_value(fields_by_attname[name], raw)
+
     new = [
-        model(
-            **{
-                name: _python_value(fields_by_attname[name], value)
-                for name, value in values.items()
-                if name in fields_by_attname
-            }
-        )
-        for values in stored["new"]
+        model(**{name: value(name, raw) for name, raw in row.items() if name in fields_by_attname})
+        for row in stored["new"]
     ]
     with _guarded(model), changeset(Source(SourceKind.SPREADSHEET, stored["file_name"])):
+        gone = _lines_whose_references_are_gone(model, stored)
+        if gone:
+            raise ImportRefused([references_gone(gone)])
+        added = _lines_added_meanwhile(model, stored, new)
+        if added:
+            raise ImportRefused([added_since_preview(model, added)])
         current = model._default_manager.select_for_update().in_bulk(
             [row["pk"] for row in stored["changed"]]
         )
@@ -254,27 +260,51 @@ def write_stored_plan(stored: dict, *, user=None) -> dict[str, int]:
         for row in stored["changed"]:
             instance = current.get(row["pk"])
             if instance is None or any(
-                _field_value(fields_by_attname[name], getattr(instance, name))
-                != _field_value(
-                    fields_by_attname[name], _python_value(fields_by_attname[name], old)
-                )
+                comparable(getattr(instance, name)) != comparable(value(name, old))
                 for name, old in row["was"].items()
             ):
                 moved.append(row["line"])
                 continue
-            for name, value in row["values"].items():
-                setattr(instance, name, _python_value(fields_by_attname[name], value))
+            for name, raw in row["values"].items():
+                setattr(instance, name, value(name, raw))
             changed.append(instance)
         if moved:
             raise ImportRefused([changed_since_preview(model, moved)])
-        gone = _lines_whose_references_are_gone(model, stored)
-        if gone:
-            raise ImportRefused([references_gone(gone)])
         names = sorted(
             {fields_by_attname[n].name for row in stored["changed"] for n in row["values"]}
         )
         _write_in_bulk(model, new, changed, names, user=user)
     return stored["counts"]
+
+
+def _lines_added_meanwhile(model, stored: dict, new: list) -> list[int]:
+    """The lines adding a record that is stored by now (added in the admin or by another
+    import of the same file since the preview): not every kind of part has a unique
+    constraint that would refuse it (a meeting, a chair)."""
+    keys = stored["keys"]
+    if not new:
+        return []
+    profiles = {instance.process_id for instance in new}
+    existing = {
+        tuple(comparable(part) for part in key)
+        for key in model._default_manager.filter(process_id__in=profiles).values_list(*keys)
+    }
+    return [
+        row["line"]
+        for row, instance in zip(stored["new"], new, strict=True)
+        if tuple(comparable(getattr(instance, name)) for name in keys) in existing
+    ]
+
+
+def added_since_preview(model, lines: list[int]) -> str:
+    return _(
+        "Since the preview, someone else added %(count)d of the %(what)s this file adds "
+        "(line %(lines)s). Nothing was imported: upload the file again to see a new preview."
+    ) % {
+        "count": len(lines),
+        "what": model._meta.verbose_name_plural,
+        "lines": ", ".join(str(line) for line in lines[:10]),
+    }
 
 
 def _lines_whose_references_are_gone(model, stored: dict) -> list[int]:
