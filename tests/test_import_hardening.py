@@ -762,10 +762,10 @@ def test_the_loser_of_two_concurrent_imports_is_told_to_import_again_and_nothing
             thread.join(60)
 
     assert outcome["winner"] == []
+    # The loser waits for the winner's lock on the profile, then finds Senegal added.
     assert outcome["loser"] == [
-        "Another import or edit changed these participating countries at the same time as "
-        "this import (row 2 of the file), so nothing from this file was saved. Import it "
-        "again: it will then see their changes.",
+        "Since the preview, someone else added 1 of the participating countries this file "
+        "adds (line 3). Nothing was imported: upload the file again to see a new preview.",
         "Nothing was imported.",
     ]
     assert not any(re.search(r"Key \(|duplicate key", line) for line in outcome["loser"])
