@@ -23,7 +23,7 @@ from rcp.countries import resolve_country, suggest_country
 from rcp.dates import truncate_to_precision
 from rcp.events import log_import
 from rcp.formats import ImportFileError, excerpt, unescape_formula
-from rcp.imports.plan import plan_import
+from rcp.imports.plan import comparable, plan_import, read_back
 from rcp.imports.write import ImportOutcome, ImportRefused, write_plan
 from rcp.models import (
     Activity,
@@ -302,7 +302,7 @@ class TextWidget(widgets.Widget):
     def same_text(read, stored) -> bool:
         if not isinstance(read, str) or not isinstance(stored, str):
             return False
-        return _as_read_back(read) == _as_read_back(stored)
+        return read_back(read) == read_back(stored)
 
     def clean(self, value, row=None, **kwargs):
         if value is None:
@@ -331,10 +331,6 @@ class PositionWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
-def _as_read_back(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
 def kept_when_blank(name, widget):
     """A column whose empty cell leaves the value alone: the model's default for a new record,
     what is stored for an existing one (a blank status never unpublishes a profile)."""
@@ -349,16 +345,6 @@ def process_field():
     return fields.Field(
         attribute="process", column_name="process", widget=NaturalKeyWidget(Process)
     )
-
-
-def key_part(value):
-    """A value as it identifies a record: a related record by its pk, a country by its code, a
-    text as a spreadsheet gives it back (see TextWidget)."""
-    if isinstance(value, Country):
-        return value.code
-    if isinstance(value, str):
-        return _as_read_back(value)
-    return getattr(value, "pk", value)
 
 
 class NaturalKeyInstanceLoader(BaseInstanceLoader):
@@ -632,7 +618,7 @@ class RcpResource(resources.ModelResource):
         """The import id columns of a row, as :meth:`record_key` gives them of a record, in the
         order to look them up (raises ``ValueError`` for a cell that cannot be read)."""
         return [
-            tuple(key_part(self.fields[name].clean(row)) for name in self.get_import_id_fields())
+            tuple(comparable(self.fields[name].clean(row)) for name in self.get_import_id_fields())
         ]
 
     def planned(self, instance) -> None:
@@ -678,7 +664,7 @@ class RcpResource(resources.ModelResource):
         # The stored values (a country's code, a related record's id), not the descriptors':
         # a country descriptor builds a Country, and translates its name, at each access.
         values = record.__dict__
-        return tuple(key_part(values.get(attname)) for attname in self.key_attnames)
+        return tuple(comparable(values.get(attname)) for attname in self.key_attnames)
 
     def check_many_to_many(self, field, values) -> None:
         """Hook for rules on many-to-many values (they are saved after the row)."""

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
@@ -148,3 +149,25 @@ def redis_values(settings):
     keys = list(client.scan_iter(match=f"{prefix}:*"))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture
+def rabat(db) -> Process:
+    """A published process with two member countries (Morocco, France), for small imports."""
+    process = ProcessFactory(name="Rabat Process", slug="rabat-process")
+    ParticipationFactory(process=process, country="MA", group="AU")
+    ParticipationFactory(process=process, country="FR", group="EU", note="since 2006")
+    return process
+
+
+@pytest.fixture
+def staff_user(db, django_user_model):
+    """A staff editor with view and change permission on participating countries only."""
+    user = django_user_model.objects.create_user(username="editor", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="rcp",
+            codename__in=["view_participation", "change_participation"],
+        )
+    )
+    return user

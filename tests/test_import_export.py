@@ -54,6 +54,7 @@ from .factories import (
     ProcessOrganisationFactory,
     RegionFactory,
 )
+from .spreadsheets import xlsx_bytes
 
 RCP_MODELS = [
     Region,
@@ -106,16 +107,6 @@ def record_counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in RCP_MODELS}
 
 
-def xlsx_bytes(rows) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def participations(process) -> set[tuple[str, str, str, str]]:
     return {
         (p.country.code, p.role, p.group, p.note)
@@ -149,15 +140,6 @@ def export_form_data(**extra) -> dict:
 
 
 # Fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def rabat(db) -> Process:
-    """A published process with two member countries, for small imports."""
-    process = ProcessFactory(name="Rabat Process", slug="rabat-process")
-    ParticipationFactory(process=process, country="MA", group="AU")
-    ParticipationFactory(process=process, country="FR", group="EU", note="since 2006")
-    return process
 
 
 @pytest.fixture
@@ -250,19 +232,6 @@ def rich_process(db) -> Process:
         country="CH",
     )
     return process
-
-
-@pytest.fixture
-def staff_user(db, django_user_model):
-    """A staff editor with view and change permission on participating countries only."""
-    user = django_user_model.objects.create_user(username="editor", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="rcp",
-            codename__in=["view_participation", "change_participation"],
-        )
-    )
-    return user
 
 
 def grant(user, codename: str):

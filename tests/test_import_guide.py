@@ -71,19 +71,6 @@ def guide_page(user) -> str:
     return render_to_string("admin/rcp/includes/import_guide.html", context, request=request)
 
 
-@pytest.fixture
-def staff_user(db, django_user_model):
-    """A staff editor who may view and change participating countries, but not import them."""
-    user = django_user_model.objects.create_user(username="editor", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="rcp",
-            codename__in=["view_participation", "change_participation"],
-        )
-    )
-    return user
-
-
 # The columns ------------------------------------------------------------------------------
 
 

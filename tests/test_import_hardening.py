@@ -45,6 +45,7 @@ from rcp.workflow import COMMAND_LINE
 from . import test_import_export as spreadsheet_tests
 from .factories import ProcessFactory
 from .servers import wait_until, waiting_for_a_lock
+from .spreadsheets import xlsx_bytes
 from .test_import_export import (
     IMPORT_URL,
     PROCESS_IMPORT_URL,
@@ -55,11 +56,9 @@ from .test_import_export import (
     read_csv,
     record_counts,
     upload,
-    xlsx_bytes,
 )
 
-# The spreadsheet tests' fixtures: a process with two countries, and one with every part.
-rabat = spreadsheet_tests.rabat
+# The spreadsheet tests' fixture of a process with every part (``rabat`` is in conftest.py).
 rich_process = spreadsheet_tests.rich_process
 
 GOOD_FILE = b"process,country,note\nrabat-process,SN,since 2010\n"

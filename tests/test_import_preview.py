@@ -2,11 +2,9 @@
 can read, and a confirmation that writes what the preview showed."""
 
 import datetime
-import io
 import re
 from html import unescape
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -18,20 +16,12 @@ from rcp.workflow import COMMAND_LINE
 from tests.factories import (
     MeetingFactory,
     OrganisationFactory,
-    ParticipationFactory,
     ProcessFactory,
 )
+from tests.spreadsheets import xlsx_bytes
 
 IMPORT_URL = "/admin/rcp/participation/import/"
 PROCESS_IMPORT_URL = "/admin/rcp/participation/process_import/"
-
-
-@pytest.fixture
-def rabat(db) -> Process:
-    process = ProcessFactory(name="Rabat Process", slug="rabat-process")
-    ParticipationFactory(process=process, country="MA", group="AU")
-    ParticipationFactory(process=process, country="FR", group="EU", note="since 2006")
-    return process
 
 
 def upload(client, content: bytes, name="members.csv"):
@@ -157,14 +147,10 @@ def test_line_numbers_are_the_spreadsheets_blank_lines_and_multi_line_cells_incl
 def test_a_workbook_is_read_as_one_whatever_its_name_and_the_page_asks_no_format(
     admin_client, rabat
 ):
-    book = openpyxl.Workbook()
-    book.active.append(["process", "country"])
-    book.active.append(["rabat-process", "Senegal"])
-    data = io.BytesIO()
-    book.save(data)
+    workbook = xlsx_bytes([["process", "country"], ["rabat-process", "Senegal"]])
 
     page = admin_client.get(IMPORT_URL)
-    preview = upload(admin_client, data.getvalue(), name="members.csv")
+    preview = upload(admin_client, workbook, name="members.csv")
 
     assert 'name="format"' not in page.content.decode()
     assert "Read as: Excel workbook (.xlsx)." in page_text(preview)
@@ -422,17 +408,17 @@ def test_a_csv_file_named_xlsx_is_read_as_csv(admin_client, rabat):
 
 
 def test_an_empty_row_of_a_sheet_is_skipped_and_its_dates_read_without_noise(rabat):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["process", "title", "start_date"])
-    sheet.append(["rabat-process", "Ministerial", datetime.datetime(2024, 5, 2)])
-    sheet.append([None, None, None])
-    sheet.append(["rabat-process", "Senior officials", datetime.datetime(2024, 6, 3)])
-    data = io.BytesIO()
-    book.save(data)
+    workbook = xlsx_bytes(
+        [
+            ["process", "title", "start_date"],
+            ["rabat-process", "Ministerial", datetime.datetime(2024, 5, 2)],
+            [None, None, None],
+            ["rabat-process", "Senior officials", datetime.datetime(2024, 6, 3)],
+        ]
+    )
 
     outcome = MeetingResource().import_data(
-        SafeXLSX().create_dataset(data.getvalue()), dry_run=True, user=COMMAND_LINE
+        SafeXLSX().create_dataset(workbook), dry_run=True, user=COMMAND_LINE
     )
 
     assert outcome.problem_lines() == []

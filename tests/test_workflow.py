@@ -9,10 +9,8 @@ requests, not only looked for as missing buttons.
 
 import datetime
 import html
-import io
 import re
 
-import openpyxl
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -49,6 +47,7 @@ from .factories import (
     ProcessOrganisationFactory,
     RegionFactory,
 )
+from .spreadsheets import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -236,15 +235,6 @@ def admin_import(client: Client, model_name: str, content: bytes, **upload):
         hidden_inputs(preview.content.decode()),
         follow=True,
     )
-
-
-def xlsx_bytes(rows) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 # --- Fixtures -----------------------------------------------------------------------------------

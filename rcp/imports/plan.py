@@ -236,8 +236,15 @@ class ImportPlan:
         return excerpt(str(value))
 
 
+def read_back(text: str) -> str:
+    """A text as a spreadsheet gives it back: line breaks as "\n", trimmed (see
+    ``rcp.resources.TextWidget``)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def comparable(value):
-    """A value as compared for a change: a record by its key, a country by its code."""
+    """A value as it identifies a record or is compared for a change: a related record by its
+    primary key, a country by its code, a text as a spreadsheet gives it back."""
     if isinstance(value, Country):
         return value.code
     if isinstance(value, models.Model):
@@ -245,7 +252,7 @@ def comparable(value):
     if isinstance(value, list | tuple):
         return tuple(sorted((comparable(item) for item in value), key=repr))
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").strip()
+        return read_back(value)
     return value
 
 
