@@ -41,6 +41,7 @@ from rcp.models import (
     ReviewAction,
     ReviewStep,
 )
+from rcp.multilingual import stored_fields
 from rcp.workflow import authorise
 
 #: The parts of a profile, restored with it.
@@ -418,7 +419,7 @@ def parts_at(model, process_id: int, to: datetime.datetime) -> dict:
 
 
 def same_row(model, a, b) -> bool:
-    return all(getattr(a, f.attname) == getattr(b, f.attname) for f in model._meta.concrete_fields)
+    return all(getattr(a, f.attname) == getattr(b, f.attname) for f in stored_fields(model))
 
 
 def revert_preview(process: Process, *, to: datetime.datetime) -> RevertPreview:
@@ -441,7 +442,7 @@ def revert_preview(process: Process, *, to: datetime.datetime) -> RevertPreview:
     )
     profile = [
         field_detail(related, model_field.name, process, snapshot)
-        for model_field in Process._meta.concrete_fields
+        for model_field in stored_fields(Process)
         if model_field.name not in NOT_REVERTED
         and getattr(process, model_field.attname) != getattr(snapshot, model_field.attname)
     ]
@@ -466,7 +467,7 @@ def revert_preview(process: Process, *, to: datetime.datetime) -> RevertPreview:
     parts = []
     for model in PROFILE_PARTS:
         verbose = model._meta.verbose_name
-        shown = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "process"}]
+        shown = [f.name for f in stored_fields(model) if f.name not in {"id", "process"}]
         for pk, row in current[model].items():
             if pk not in wanted[model]:
                 label = f"{verbose}: {related.attach(row)}"
@@ -495,7 +496,7 @@ def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Pro
         snapshot = profile_snapshot(process.pk, to)
         taken = (
             Process.objects.exclude(pk=process.pk)
-            .filter(Q(name=snapshot.name) | Q(slug=snapshot.slug))
+            .filter(Q(name_en=snapshot.name_en) | Q(slug=snapshot.slug))
             .first()
         )
         if taken is not None:
@@ -506,7 +507,7 @@ def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Pro
                 )
                 % {"other": taken}
             )
-        for model_field in Process._meta.concrete_fields:
+        for model_field in stored_fields(Process):
             if model_field.name not in NOT_REVERTED:
                 setattr(process, model_field.attname, getattr(snapshot, model_field.attname))
         process._change_reason = _("Reverted to the version of %(date)s") % {"date": to.isoformat()}
@@ -530,7 +531,7 @@ def restore_parts(model, process: Process, to: datetime.datetime) -> None:
     """
     wanted = parts_at(model, process.pk, to)
     current = {row.pk: row for row in model.objects.filter(process=process)}
-    names = [f.attname for f in model._meta.concrete_fields]
+    names = [f.attname for f in stored_fields(model)]
     for pk, row in current.items():
         if pk not in wanted or not same_row(model, row, wanted[pk]):
             row.delete()
@@ -560,14 +561,16 @@ def recover_process(process_id: int, *, user=None) -> Process:
     )
     if deletion is None or Process.objects.filter(pk=process_id).exists():
         raise LookupError(_("There is no deleted profile to recover."))
-    taken = Process.objects.filter(name=deletion.name) | Process.objects.filter(slug=deletion.slug)
+    taken = Process.objects.filter(name_en=deletion.name_en) | Process.objects.filter(
+        slug=deletion.slug
+    )
     if taken.exists():
         raise LookupError(
             _(
                 "%(name)s cannot be recovered: the profile “%(other)s” now has its name or web "
                 "address. Rename that profile first."
             )
-            % {"name": deletion.name, "other": taken.first()}
+            % {"name": deletion.name_en, "other": taken.first()}
         )
     with changeset(Source(SourceKind.RECOVER)):
         process = Process(

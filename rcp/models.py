@@ -23,10 +23,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from rcp.dates import DatePrecision, format_date_range, truncate_to_precision
-from rcp.history_records import ChangesetRecord, changeset
+from rcp.history_records import changeset
 from rcp.text import (
     FormattedTextField,
     formatted_text_summary,
@@ -100,7 +99,6 @@ class Region(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
 
     objects = RegionManager()
-    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["name"]
@@ -113,7 +111,7 @@ class Region(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = slugify(self.name_en)
         super().save(*args, **kwargs)
 
     def natural_key(self):
@@ -181,7 +179,6 @@ class Organisation(models.Model):
     )
 
     objects = OrganisationManager()
-    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["name"]
@@ -227,7 +224,7 @@ class Organisation(models.Model):
             self.slug = self._unique_slug()
 
     def _unique_slug(self) -> str:
-        base = slugify(self.acronym or self.name)[:90] or "organisation"
+        base = slugify(self.acronym_en or self.name_en)[:90] or "organisation"
         slug, suffix = base, 2
         while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, suffix = f"{base}-{suffix}", suffix + 1
@@ -257,7 +254,6 @@ class FocusArea(models.Model):
     slug = models.SlugField(_("slug"), max_length=150, unique=True, blank=True)
 
     objects = FocusAreaManager()
-    history = HistoricalRecords(bases=[ChangesetRecord])
 
     class Meta:
         ordering = ["name"]
@@ -270,7 +266,7 @@ class FocusArea(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:150]
+            self.slug = slugify(self.name_en)[:150]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -282,7 +278,7 @@ class FocusArea(models.Model):
     def clean(self):
         super().clean()
         if not self.slug:
-            self.slug = slugify(self.name)[:150]
+            self.slug = slugify(self.name_en)[:150]
 
 
 class ProcessKind(models.TextChoices):
@@ -544,11 +540,6 @@ class Process(models.Model):
     )
 
     objects = ProcessManager()
-    history = HistoricalRecords(
-        bases=[ChangesetRecord],
-        m2m_fields=["regions", "associated_organisations"],
-        excluded_fields=["updated_at", "version"],
-    )
 
     MAX_ASSOCIATED_ORGANISATIONS = 2
     REVIEW_INTERVAL_DAYS = 365
@@ -867,9 +858,7 @@ def describe_member_group(label: str, count: int) -> str:
 class ProfilePart(models.Model):
     """A row that belongs to one profile: saving or deleting it changes the profile's version
     and "Last updated" date, however it is done (admin, import, revert, shell), and its
-    history is kept."""
-
-    history = HistoricalRecords(bases=[ChangesetRecord], inherit=True)
+    history is kept (rcp/translation.py registers it)."""
 
     class Meta:
         abstract = True

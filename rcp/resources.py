@@ -42,6 +42,13 @@ from rcp.models import (
     PublicationStatus,
     Region,
 )
+from rcp.multilingual import (
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGES,
+    store_missing_names_as_null,
+    translated_fields,
+)
+from rcp.multilingual import column as column_in
 from rcp.workflow import authorise, history_user
 
 
@@ -337,8 +344,26 @@ def kept_when_blank(name, widget):
     return fields.Field(attribute=name, column_name=name, widget=widget, saves_null_values=False)
 
 
-def text_field(name, **kwargs):
-    return fields.Field(attribute=name, column_name=name, widget=TextWidget(), **kwargs)
+def text_field(name, attribute=None, **kwargs):
+    return fields.Field(
+        attribute=attribute or name, column_name=name, widget=TextWidget(), **kwargs
+    )
+
+
+def text_in_every_language(name) -> tuple[fields.Field, ...]:
+    """The columns of a text written in every language: ``name`` for English, the source, then
+    ``name_fr`` and ``name_es``. Each reads and writes its own language's column (``name_en``,
+    ``name_fr``), never ``name`` itself, whose value follows the language of the request."""
+    english = text_field(name, attribute=column_in(name, SOURCE_LANGUAGE))
+    return (english, *(text_field(column_in(name, code)) for code in TRANSLATION_LANGUAGES))
+
+
+def columns_in_every_language(*names) -> list[str]:
+    return [
+        name if language == SOURCE_LANGUAGE else column_in(name, language)
+        for name in names
+        for language in (SOURCE_LANGUAGE, *TRANSLATION_LANGUAGES)
+    ]
 
 
 def process_field():
@@ -565,7 +590,9 @@ class RcpResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        exclude = set(errors) | set(self.trusted_fields)
+        # A translated field mirrors its column in the request's language; the columns
+        # themselves (name_en, name_fr) are checked.
+        exclude = set(errors) | set(self.trusted_fields) | set(translated_fields(self._meta.model))
         try:
             instance.full_clean(
                 exclude=exclude,
@@ -612,7 +639,9 @@ class RcpResource(resources.ModelResource):
 
     def tidy_instance(self, instance) -> None:
         """Put a row's record as saving it would store it, before it is compared with the
-        stored one (a hook; dated records round their dates to their precision)."""
+        stored one: a missing unique name as NULL; dated records also round their dates to
+        their precision."""
+        store_missing_names_as_null(instance)
 
     def row_keys(self, row) -> list[tuple]:
         """The import id columns of a row, as :meth:`record_key` gives them of a record, in the
@@ -677,7 +706,7 @@ class RcpResource(resources.ModelResource):
 
 
 class VocabularyMeta(RcpMeta):
-    fields = ["slug", "name"]
+    fields = ["slug", *columns_in_every_language("name")]
     import_id_fields = ["slug"]
 
 
@@ -685,19 +714,29 @@ class VocabularyResource(RcpResource):
     """A shared vocabulary: a slug and a name."""
 
     slug = text_field("slug")
-    name = text_field("name")
+    name, name_fr, name_es = text_in_every_language("name")
     required_columns = ("slug",)
 
 
 class RegionResource(VocabularyResource):
-    example_row = {"slug": "southern-africa", "name": "Southern Africa"}
+    example_row = {
+        "slug": "southern-africa",
+        "name": "Southern Africa",
+        "name_fr": "Afrique australe",
+        "name_es": "África Austral",
+    }
 
     class Meta(VocabularyMeta):
         model = Region
 
 
 class FocusAreaResource(VocabularyResource):
-    example_row = {"slug": "irregular-migration", "name": "irregular migration"}
+    example_row = {
+        "slug": "irregular-migration",
+        "name": "irregular migration",
+        "name_fr": "migration irrégulière",
+        "name_es": "migración irregular",
+    }
 
     class Meta(VocabularyMeta):
         model = FocusArea
@@ -705,8 +744,8 @@ class FocusAreaResource(VocabularyResource):
 
 class OrganisationResource(RcpResource):
     slug = text_field("slug")
-    name = text_field("name")
-    acronym = text_field("acronym")
+    name, name_fr, name_es = text_in_every_language("name")
+    acronym, acronym_fr, acronym_es = text_in_every_language("acronym")
     english_name = text_field("english_name")
     website = text_field("website")
     ceased_year = fields.Field(
@@ -721,7 +760,11 @@ class OrganisationResource(RcpResource):
     example_row = {
         "slug": "oau",
         "name": "Organisation of African Unity",
+        "name_fr": "Organisation de l’unité africaine",
+        "name_es": "Organización para la Unidad Africana",
         "acronym": "OAU",
+        "acronym_fr": "OUA",
+        "acronym_es": "OUA",
         "english_name": "",
         "website": "",
         "ceased_year": "2002",
@@ -732,8 +775,7 @@ class OrganisationResource(RcpResource):
         model = Organisation
         fields = [
             "slug",
-            "name",
-            "acronym",
+            *columns_in_every_language("name", "acronym"),
             "english_name",
             "website",
             "ceased_year",
@@ -750,8 +792,8 @@ class OrganisationResource(RcpResource):
 
 class ProcessResource(RcpResource):
     slug = text_field("slug")
-    name = text_field("name")
-    acronym = text_field("acronym")
+    name, name_fr, name_es = text_in_every_language("name")
+    acronym, acronym_fr, acronym_es = text_in_every_language("acronym")
     kind = fields.Field(attribute="kind", column_name="kind", widget=ChoiceWidget(ProcessKind))
     status = kept_when_blank("status", ChoiceWidget(PublicationStatus, blank_value=None))
     activity = fields.Field(
@@ -761,14 +803,14 @@ class ProcessResource(RcpResource):
         attribute="established", column_name="established", widget=YearWidget()
     )
     website = text_field("website")
-    objectives = text_field("objectives")
+    objectives, objectives_fr, objectives_es = text_in_every_language("objectives")
     has_official_secretariat = kept_when_blank("has_official_secretariat", YesNoWidget())
     secretariat_organisation = fields.Field(
         attribute="secretariat_organisation",
         column_name="secretariat_organisation",
         widget=NaturalKeyWidget(Organisation),
     )
-    secretariat = text_field("secretariat")
+    secretariat, secretariat_fr, secretariat_es = text_in_every_language("secretariat")
     regions = fields.Field(
         attribute="regions", column_name="regions", widget=StrictManyToManyWidget(Region)
     )
@@ -781,16 +823,26 @@ class ProcessResource(RcpResource):
     example_row = {
         "slug": "midsa",
         "name": "Migration Dialogue for Southern Africa",
+        "name_fr": "Dialogue sur la migration pour l’Afrique australe",
+        "name_es": "Diálogo sobre la Migración para el África Meridional",
         "acronym": "MIDSA",
+        "acronym_fr": "",
+        "acronym_es": "",
         "kind": "rcp",
         "status": "draft",
         "activity": "active",
         "established": "2000",
         "website": "",
         "objectives": "To foster cooperation on migration among the SADC Member States.",
+        "objectives_fr": "Favoriser la coopération en matière de migration entre les États "
+        "membres de la SADC.",
+        "objectives_es": "Fomentar la cooperación en materia de migración entre los Estados "
+        "miembros de la SADC.",
         "has_official_secretariat": "yes",
         "secretariat_organisation": "iom",
         "secretariat": "IOM provides the secretariat.",
+        "secretariat_fr": "L’OIM assure le secrétariat.",
+        "secretariat_es": "La OIM ejerce la secretaría.",
         "regions": "southern-africa",
         "associated_organisations": "sadc",
     }
@@ -799,17 +851,16 @@ class ProcessResource(RcpResource):
         model = Process
         fields = [
             "slug",
-            "name",
-            "acronym",
+            *columns_in_every_language("name", "acronym"),
             "kind",
             "status",
             "activity",
             "established",
             "website",
-            "objectives",
+            *columns_in_every_language("objectives"),
             "has_official_secretariat",
             "secretariat_organisation",
-            "secretariat",
+            *columns_in_every_language("secretariat"),
             "regions",
             "associated_organisations",
         ]
@@ -853,21 +904,31 @@ class ParticipationResource(RcpResource):
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
     country_name = fields.Field(column_name="country_name", readonly=True)
     role = kept_when_blank("role", ChoiceWidget(ParticipationRole, blank_value=None))
-    group = text_field("group")
-    note = text_field("note")
+    group, group_fr, group_es = text_in_every_language("group")
+    note, note_fr, note_es = text_in_every_language("note")
     required_columns = ("process", "country")
     example_row = {
         "process": "tripoli-process",
         "country": "Morocco",
         "role": "member",
         "group": "AU",
+        "group_fr": "UA",
+        "group_es": "UA",
         "note": "",
+        "note_fr": "",
+        "note_es": "",
     }
     trusted_fields = ("process", "country")
 
     class Meta(RcpMeta):
         model = Participation
-        fields = ["process", "country", "country_name", "role", "group", "note"]
+        fields = [
+            "process",
+            "country",
+            "country_name",
+            "role",
+            *columns_in_every_language("group", "note"),
+        ]
         import_id_fields = ["process", "country"]
 
     def get_queryset(self):
@@ -895,7 +956,7 @@ class ProcessOrganisationResource(RcpResource):
     )
     organisation_name = fields.Field(column_name="organisation_name", readonly=True)
     role = kept_when_blank("role", ChoiceWidget(OrganisationRole, blank_value=None))
-    group = text_field("group")
+    group, group_fr, group_es = text_in_every_language("group")
     position = kept_when_blank("position", PositionWidget())
     required_columns = ("process", "organisation")
     example_row = {
@@ -903,13 +964,22 @@ class ProcessOrganisationResource(RcpResource):
         "organisation": "unhcr",
         "role": "observer",
         "group": "UN agencies",
+        "group_fr": "Agences des Nations Unies",
+        "group_es": "Organismos de las Naciones Unidas",
         "position": "11",
     }
     trusted_fields = ("process", "organisation")
 
     class Meta(RcpMeta):
         model = ProcessOrganisation
-        fields = ["process", "organisation", "organisation_name", "role", "group", "position"]
+        fields = [
+            "process",
+            "organisation",
+            "organisation_name",
+            "role",
+            *columns_in_every_language("group"),
+            "position",
+        ]
         import_id_fields = ["process", "organisation"]
 
     def get_queryset(self):
@@ -958,6 +1028,7 @@ class DatedResource(RcpResource):
     """Chairs and meetings: their dates are stored rounded to their precision."""
 
     def tidy_instance(self, instance) -> None:
+        super().tidy_instance(instance)
         instance.normalise_dates()
 
     def row_keys(self, row) -> list[tuple]:
@@ -1009,9 +1080,9 @@ class ChairResource(DatedResource):
 
 class MeetingResource(DatedResource):
     process = process_field()
-    title = text_field("title")
+    title, title_fr, title_es = text_in_every_language("title")
     start_date, end_date, date_precision = date_fields()
-    city = text_field("city")
+    city, city_fr, city_es = text_in_every_language("city")
     country = fields.Field(
         attribute="country", column_name="country", widget=CountryWidget(required=False)
     )
@@ -1019,17 +1090,29 @@ class MeetingResource(DatedResource):
     example_row = {
         "process": "tripoli-process",
         "title": "4th EU-Africa Summit",
+        "title_fr": "4e sommet UE-Afrique",
+        "title_es": "4.ª Cumbre UE-África",
         "start_date": "2014-04-02",
         "end_date": "2014-04-03",
         "date_precision": "day",
         "city": "Brussels",
+        "city_fr": "Bruxelles",
+        "city_es": "Bruselas",
         "country": "Belgium",
     }
     trusted_fields = ("process", "country")
 
     class Meta(RcpMeta):
         model = Meeting
-        fields = ["process", "title", "start_date", "end_date", "date_precision", "city", "country"]
+        fields = [
+            "process",
+            *columns_in_every_language("title"),
+            "start_date",
+            "end_date",
+            "date_precision",
+            *columns_in_every_language("city"),
+            "country",
+        ]
         import_id_fields = ["process", "start_date", "title"]
 
     def get_queryset(self):

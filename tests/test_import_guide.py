@@ -28,8 +28,18 @@ from rcp.workflow import COMMAND_LINE
 from .factories import FocusAreaFactory, OrganisationFactory, ProcessFactory, RegionFactory
 from .pages import parse
 
-PARTICIPATION_COLUMNS = ["process", "country", "role", "group", "note"]
-PARTICIPATION_EXAMPLE = ["tripoli-process", "Morocco", "member", "AU", ""]
+PARTICIPATION_COLUMNS = [
+    "process",
+    "country",
+    "role",
+    "group",
+    "group_fr",
+    "group_es",
+    "note",
+    "note_fr",
+    "note_es",
+]
+PARTICIPATION_EXAMPLE = ["tripoli-process", "Morocco", "member", "AU", "UA", "UA", "", "", ""]
 FACTORIES = {
     Process: ProcessFactory,
     Organisation: OrganisationFactory,

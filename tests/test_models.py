@@ -388,7 +388,7 @@ def test_full_clean_refuses_editorial_markers_naming_the_marker(field, marker):
     with pytest.raises(ValidationError) as caught:
         process.full_clean()
 
-    assert messages_for(caught.value, field) == [
+    assert messages_for(caught.value, f"{field}_en") == [
         f"Remove the editorial marker {marker}: it is a reviewer's note, "
         "not text for the public page."
     ]
@@ -401,7 +401,7 @@ def test_full_clean_names_every_editorial_marker_once():
     with pytest.raises(ValidationError) as caught:
         process.full_clean()
 
-    [message] = messages_for(caught.value, "objectives")
+    [message] = messages_for(caught.value, "objectives_en")
     assert message.startswith("Remove the editorial marker [KG1], [pic]:")
 
 

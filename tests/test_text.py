@@ -300,7 +300,9 @@ def test_a_text_over_the_limit_is_refused_saying_by_how_much(db, field):
     setattr(process, field, "a" * (FORMATTED_TEXT_MAX_LENGTH + 12))
     with pytest.raises(Exception) as refused:
         process.full_clean()
-    assert refused.value.message_dict == {field: [too_long_message(FORMATTED_TEXT_MAX_LENGTH + 12)]}
+    assert refused.value.message_dict == {
+        f"{field}_en": [too_long_message(FORMATTED_TEXT_MAX_LENGTH + 12)]
+    }
 
     setattr(process, field, "a" * FORMATTED_TEXT_MAX_LENGTH)
     process.full_clean()

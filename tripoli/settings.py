@@ -48,6 +48,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # Before the admin (its TranslationAdmin) and before rcp, whose ready() expects the
+    # translation fields and history that rcp/translation.py registers.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -145,6 +148,24 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# What editors write exists in every language of LANGUAGES (rcp/translation.py): English is the
+# source, and a text not yet translated reads in English (rcp/multilingual.py marks it so).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_CUSTOM_FIELDS = ("FormattedTextField",)
+
+
+def language_column_label(verbose_name, language: str) -> str:
+    """How the admin, the history and the import guide name a language's column: the field's
+    own name for English, the source ("objectives"), else with the language ("objectives
+    (French)"). Called at display time, in the reader's language."""
+    if language == LANGUAGE_CODE:
+        return str(verbose_name)
+    return f"{verbose_name} ({dict(LANGUAGES)[language]})"
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = language_column_label
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
