@@ -24,7 +24,7 @@ CITIES_BY_COUNTRY: dict[str, list[str]] = {
     "BA": ["Sarajevo"],
     "BB": ["Bridgetown"],
     "BD": ["Dhaka", "Dacca"],
-    "BE": ["Brussels", "Bruxelles", "Brussel", "Antwerp", "Anvers", "Ghent", "Liege"],
+    "BE": ["Brussels", "Bruxelles", "Brussel", "Bruselas", "Antwerp", "Anvers", "Ghent", "Liege"],
     "BF": ["Ouagadougou", "Bobo-Dioulasso"],
     "BG": ["Sofia"],
     "BH": ["Manama"],

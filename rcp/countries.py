@@ -108,6 +108,14 @@ COUNTRY_ALIASES = {
     "st vincent": "VC",
     "korea republic of": "KR",
     "korea democratic people s republic of": "KP",
+    # IOM's French and Spanish pages, where django-countries spells the long form.
+    "tchequie": "CZ",
+    "republique du congo": "CG",
+    "republica del congo": "CG",
+    "republica centroafricana": "CF",
+    "republica checa": "CZ",
+    "chipre": "CY",
+    "yibuti": "DJ",
 }
 
 # "St Lucia", "St. Kitts and Nevis": "saint" as the index writes it.

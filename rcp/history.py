@@ -41,7 +41,7 @@ from rcp.models import (
     ReviewAction,
     ReviewStep,
 )
-from rcp.multilingual import stored_fields
+from rcp.multilingual import LANGUAGE_CODES, column, stored_fields
 from rcp.workflow import authorise
 
 #: The parts of a profile, restored with it.
@@ -410,16 +410,31 @@ def profile_snapshot(process_id: int, to: datetime.datetime):
 
 def parts_at(model, process_id: int, to: datetime.datetime) -> dict:
     """The rows of one kind of part the profile had at ``to``, by id."""
-    rows = (
-        model.history.filter(process_id=process_id, history_date__lte=to)
-        .latest_of_each()
-        .as_instances()
-    )
+    records = model.history.filter(process_id=process_id, history_date__lte=to).latest_of_each()
+    # Built from the records: simple-history's ``as_instances()`` reads the fields a history
+    # does not keep (the translated fields, which stand for their columns) from the live row,
+    # a query per row; and it leaves out the rows deleted by ``to``, as this does.
+    rows = [
+        model(**{f.attname: getattr(record, f.attname) for f in stored_fields(model)})
+        for record in records
+        if record.history_type != "-"
+    ]
     return {row.pk: row for row in rows}
 
 
 def same_row(model, a, b) -> bool:
     return all(getattr(a, f.attname) == getattr(b, f.attname) for f in stored_fields(model))
+
+
+def same_name(record) -> Q:
+    """Profiles with the name of ``record`` (a history record) in one of its languages: names
+    are unique in each language."""
+    condition = Q(pk__in=[])
+    for language in LANGUAGE_CODES:
+        name = getattr(record, column("name", language))
+        if name:
+            condition |= Q(**{column("name", language): name})
+    return condition
 
 
 def revert_preview(process: Process, *, to: datetime.datetime) -> RevertPreview:
@@ -496,7 +511,7 @@ def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Pro
         snapshot = profile_snapshot(process.pk, to)
         taken = (
             Process.objects.exclude(pk=process.pk)
-            .filter(Q(name_en=snapshot.name_en) | Q(slug=snapshot.slug))
+            .filter(same_name(snapshot) | Q(slug=snapshot.slug))
             .first()
         )
         if taken is not None:
@@ -561,9 +576,7 @@ def recover_process(process_id: int, *, user=None) -> Process:
     )
     if deletion is None or Process.objects.filter(pk=process_id).exists():
         raise LookupError(_("There is no deleted profile to recover."))
-    taken = Process.objects.filter(name_en=deletion.name_en) | Process.objects.filter(
-        slug=deletion.slug
-    )
+    taken = Process.objects.filter(same_name(deletion) | Q(slug=deletion.slug))
     if taken.exists():
         raise LookupError(
             _(

@@ -8,7 +8,6 @@ here so the admin, the public pages, the importers and the tests share them.
 """
 
 import unicodedata
-from collections import Counter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,8 +16,10 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from django_countries.fields import CountryField
 
 from rcp.dates import DatePrecision, format_date_range, truncate_to_precision
 from rcp.history_records import changeset
+from rcp.multilingual import SOURCE_LANGUAGE, text_in
 from rcp.text import (
     FormattedTextField,
     formatted_text_summary,
@@ -101,7 +103,7 @@ class Region(models.Model):
     objects = RegionManager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         permissions = spreadsheet_permissions("region", "regions")
@@ -181,7 +183,7 @@ class Organisation(models.Model):
     objects = OrganisationManager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         permissions = spreadsheet_permissions("organisation", "organisations")
@@ -256,7 +258,7 @@ class FocusArea(models.Model):
     objects = FocusAreaManager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name = _("focus area")
         verbose_name_plural = _("focus areas")
         permissions = spreadsheet_permissions("focusarea", "focus areas")
@@ -545,7 +547,7 @@ class Process(models.Model):
     REVIEW_INTERVAL_DAYS = 365
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name = _("process")
         verbose_name_plural = _("processes")
         permissions = [
@@ -783,44 +785,89 @@ class Process(models.Model):
     def member_count(self, value):
         self.__dict__["_annotated_member_count"] = value
 
+    def member_groups(self) -> list[tuple[str, str | None, int]]:
+        """The groups of the member states, largest first, as ``(label, language, count)``:
+        the label in the page's language and, when it is not yet translated, the language it
+        reads in (English). States are grouped by their English label, so a group counts
+        every state once however far its translation has got; it reads in the first
+        translation one of its rows has."""
+        language = translation.get_language() or SOURCE_LANGUAGE
+        rows_by_group: dict[str, list[Participation]] = {}
+        for state in self.member_states:
+            if english := text_in(state, "group", SOURCE_LANGUAGE).strip():
+                rows_by_group.setdefault(english, []).append(state)
+        groups = []
+        for english, rows in rows_by_group.items():
+            translations = (text_in(row, "group", language).strip() for row in rows)
+            label = next((text for text in translations if text), "")
+            fallback = None if label or language == SOURCE_LANGUAGE else SOURCE_LANGUAGE
+            groups.append((label or english, fallback, len(rows)))
+        return sorted(groups, key=lambda group: (-group[2], group[0].casefold()))
+
     @property
     def member_summary(self) -> str:
-        """The Members header, e.g. "81 Members (53 AU Member States and 28 EU Member States)"."""
+        """The Members header, e.g. "81 Members (53 AU Member States and 28 EU Member States)",
+        in the page's language ("53 États membres UA" once "AU" is translated as "UA")."""
+        return self._member_summary(html=False)
+
+    @property
+    def member_summary_html(self) -> str:
+        """The Members header for the page: a group label not yet translated reads in
+        English, marked ``lang="en"``."""
+        return mark_safe(self._member_summary(html=True))
+
+    def _member_summary(self, *, html: bool) -> str:
+        text = conditional_escape if html else str
         states = self.member_states
         organisations = self.member_organisations
         total = len(states) + len(organisations)
-        headline = ngettext("%(count)d Member", "%(count)d Members", total) % {"count": total}
+        headline = text(ngettext("%(count)d Member", "%(count)d Members", total) % {"count": total})
 
         parts = []
-        groups = Counter(p.group for p in states if p.group)
+        groups = self.member_groups()
         if groups:
-            for label, count in sorted(groups.items(), key=lambda g: (-g[1], g[0].casefold())):
-                parts.append(describe_member_group(label, count))
-            ungrouped = sum(1 for p in states if not p.group)
+            for label, language, count in groups:
+                parts.append(describe_member_group(label, count, language=language, html=html))
+            ungrouped = len(states) - sum(count for _label, _language, count in groups)
             if ungrouped:
                 parts.append(
-                    ngettext(
-                        "%(count)d other Member State", "%(count)d other Member States", ungrouped
+                    text(
+                        ngettext(
+                            "%(count)d other Member State",
+                            "%(count)d other Member States",
+                            ungrouped,
+                        )
+                        % {"count": ungrouped}
                     )
-                    % {"count": ungrouped}
                 )
         if organisations:
             if states and not groups:
                 parts.append(
-                    ngettext("%(count)d Member State", "%(count)d Member States", len(states))
-                    % {"count": len(states)}
+                    text(
+                        ngettext("%(count)d Member State", "%(count)d Member States", len(states))
+                        % {"count": len(states)}
+                    )
                 )
             parts.append(
-                ngettext(
-                    "%(count)d Member Organization",
-                    "%(count)d Member Organizations",
-                    len(organisations),
+                text(
+                    ngettext(
+                        "%(count)d Member Organization",
+                        "%(count)d Member Organizations",
+                        len(organisations),
+                    )
+                    % {"count": len(organisations)}
                 )
-                % {"count": len(organisations)}
             )
         if not parts:
             return headline
-        return f"{headline} ({join_with_and(parts)})"
+        if not html:
+            return f"{headline} ({join_with_and(parts)})"
+        # The sentence's own words are escaped, not the parts (HTML already): join placeholders.
+        placeholders = [f"%(part{index})s" for index in range(len(parts))]
+        joined = conditional_escape(join_with_and(placeholders)) % {
+            f"part{index}": part for index, part in enumerate(parts)
+        }
+        return f"{headline} ({joined})"
 
     @property
     def meetings_newest_first(self):
@@ -843,16 +890,27 @@ class Process(models.Model):
             )
 
 
-def describe_member_group(label: str, count: int) -> str:
-    """ "53 AU Member States" for a short label; "12 countries of origin" for a phrase."""
+def describe_member_group(
+    label: str, count: int, *, language: str | None = None, html: bool = False
+) -> str:
+    """ "53 AU Member States" for a short label; "12 countries of origin" for a phrase. With
+    ``html``, escaped, and a label in another ``language`` than the page's marked so."""
     label = label.strip()
     if " " not in label:
-        return ngettext(
+        sentence = ngettext(
             "%(count)d %(group)s Member State", "%(count)d %(group)s Member States", count
-        ) % {"count": count, "group": label}
-    if len(label) > 1 and label[1].islower():
-        label = label[0].lower() + label[1:]
-    return f"{count} {label}"
+        )
+    else:
+        if len(label) > 1 and label[1].islower():
+            label = label[0].lower() + label[1:]
+        sentence = "%(count)d %(group)s"
+    if not html:
+        return sentence % {"count": count, "group": label}
+    if language:
+        group = format_html('<span lang="{}">{}</span>', language, label)
+    else:
+        group = conditional_escape(label)
+    return conditional_escape(sentence) % {"count": count, "group": group}
 
 
 class ProfilePart(models.Model):
@@ -1232,7 +1290,7 @@ class Chair(DatedRecord):
 
 class MeetingManager(models.Manager):
     def get_by_natural_key(self, process_slug, start_date, title):
-        return self.get(process__slug=process_slug, start_date=start_date, title=title)
+        return self.get(process__slug=process_slug, start_date=start_date, title_en=title)
 
 
 class Meeting(DatedRecord):
@@ -1250,7 +1308,7 @@ class Meeting(DatedRecord):
     objects = MeetingManager()
 
     class Meta:
-        ordering = ["-start_date", "title"]
+        ordering = ["-start_date", "title_en"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         permissions = spreadsheet_permissions("meeting", "meetings")
@@ -1266,7 +1324,7 @@ class Meeting(DatedRecord):
         return f"{self.title}, {self.dates_display}"
 
     def natural_key(self):
-        return (self.process.slug, self.start_date.isoformat(), self.title)
+        return (self.process.slug, self.start_date.isoformat(), self.title_en)
 
     natural_key.dependencies = ["rcp.process"]
 

@@ -11,7 +11,8 @@ language (:func:`untranslated_texts`, :func:`missing_translation`).
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from modeltranslation.fields import TranslationField
 from modeltranslation.translator import NotRegistered, translator
@@ -74,6 +75,18 @@ def fallback_language(instance, field: str, language: str | None = None) -> str 
     return SOURCE_LANGUAGE if is_untranslated(instance, field, language) else None
 
 
+def in_reading_order(field: str = "name", language: str | None = None):
+    """An ``order_by()`` expression sorting by ``field`` as a page in ``language`` (by default
+    the active one) shows it: its translation, else its English. modeltranslation turns
+    ``order_by("name")`` (and a Meta.ordering of ``name``) into ``name_fr`` alone, which puts
+    every untranslated name first. ``field`` may follow a relation: ``"process__name"``."""
+    language = language or translation.get_language() or SOURCE_LANGUAGE
+    english = F(column(field, SOURCE_LANGUAGE))
+    if language == SOURCE_LANGUAGE:
+        return english.asc()
+    return Coalesce(NullIf(column(field, language), Value("")), english).asc()
+
+
 @dataclass(frozen=True)
 class UntranslatedText:
     """A text of a profile with no translation in some language: what it is, and its English."""
@@ -98,6 +111,7 @@ def profile_records(process) -> list:
         records.extend((role, role.organisation))
     for link in process.focus_area_links.all():
         records.append(link.focus_area)
+    records.extend(chair.organisation for chair in process.chairs.all() if chair.organisation_id)
     records.extend(process.meetings.all())
     return records
 
@@ -105,10 +119,16 @@ def profile_records(process) -> list:
 def untranslated_texts(process, language: str) -> list[UntranslatedText]:
     """Every text of ``process``'s page that has no translation in ``language``, each record
     once (an organisation named twice is one text to translate)."""
+    return untranslated_texts_of(profile_records(process), language)
+
+
+def untranslated_texts_of(records, language: str) -> list[UntranslatedText]:
+    """The texts of ``records`` with no translation in ``language``, each record once (the
+    admin passes the records its page has already fetched)."""
     if language == SOURCE_LANGUAGE:
         return []
     seen, missing = set(), []
-    for record in profile_records(process):
+    for record in records:
         key = (type(record), record.pk)
         if key in seen:
             continue
@@ -135,6 +155,7 @@ def missing_translation(queryset, language: str):
     """The profiles of ``queryset`` not fully translated into ``language``: the same texts as
     :func:`untranslated_texts`, asked of the database (for the admin's filter)."""
     from rcp.models import (
+        Chair,
         FocusArea,
         Meeting,
         Organisation,
@@ -171,5 +192,6 @@ def missing_translation(queryset, language: str):
             | untranslated_condition(Organisation, language, "organisation__"),
         )
         | part(ProcessFocusArea, untranslated_condition(FocusArea, language, "focus_area__"))
+        | part(Chair, untranslated_condition(Organisation, language, "organisation__"))
         | part(Meeting, untranslated_condition(Meeting, language))
     )

@@ -4,44 +4,97 @@ The JSON of a profile (``/processes/<slug>.json``) and each item of the whole da
 (``/data/profiles.json``) have this shape; the /data/ page and the README document it:
 
     {
-      "slug": "tripoli-process", "name": "Tripoli Process", "acronym": "",
+      "slug": "tripoli-process",
+      "name": "Tripoli Process", "name_fr": "Processus de Tripoli", "name_es": "Proceso de...",
+      "acronym": "", "acronym_fr": "", "acronym_es": "",
       "url": "https://.../processes/tripoli-process/",
       "type": "interregional" | "rcp" | "global" | "",
-      "regions": ["Africa", ...], "activity": "active" | "dormant" | "",
+      "regions": ["Africa", ...], "regions_fr": ["Afrique", ...], "regions_es": ["África", ...],
+      "activity": "active" | "dormant" | "",
       "established": 2001 | null, "website": "",
-      "objectives": "<Markdown>", "secretariat": {"official": false,
-        "organisation": {"slug", "name", "acronym"} | null, "details": "<Markdown>"},
-      "associated_organisations": [{"slug", "name", "acronym"}],
+      "objectives": "<Markdown>", "objectives_fr": "<Markdown>", "objectives_es": "<Markdown>",
+      "secretariat": {"official": false, "organisation":
+        {"slug", "name", "name_fr", "name_es", "acronym", "acronym_fr", "acronym_es"} | null,
+        "details": "<Markdown>", "details_fr": "<Markdown>", "details_es": "<Markdown>"},
+      "associated_organisations": [{"slug", "name", "name_fr", "name_es", "acronym", ...}],
       "member_count": 81,
-      "countries": [{"country": "DZ", "name": "Algeria", "role": "member", "group": "AU",
-                     "note": ""}],
-      "organisations": [{"slug", "name", "acronym", "role": "observer", "group": "",
-                         "ceased": 2002 | null}],
-      "focus_areas": [{"slug", "name"}],
+      "countries": [{"country": "DZ", "name": "Algeria", "role": "member",
+                     "group": "AU", "group_fr": "UA", "group_es": "UA",
+                     "note": "", "note_fr": "", "note_es": ""}],
+      "organisations": [{"slug", "name", "name_fr", "name_es", "acronym", ..., "role": "observer",
+                         "group": "", "group_fr": "", "group_es": "", "ceased": 2002 | null}],
+      "focus_areas": [{"slug", "name", "name_fr", "name_es"}],
       "chairs": [{"country": "MA" | "", "organisation": "<slug>" | "", "start": "2019-01-01",
                   "end": null, "precision": "year"}],
-      "meetings": [{"title", "start": "2014-04-02", "end": "2014-04-03" | null,
-                    "precision": "day" | "month" | "year", "city", "country": "BE"}],
+      "meetings": [{"title": "", "title_fr": "", "title_es": "", "start": "2014-04-02",
+                    "end": "2014-04-03" | null, "precision": "day" | "month" | "year",
+                    "city": "", "city_fr": "", "city_es": "", "country": "BE"}],
       "last_updated": "2026-11-28"
     }
 
-Country codes are ISO 3166 alpha-2; names follow the language of the URL (/fr/, /es/).
+Every text an editor writes (rcp/translation.py) comes in each language: its key holds the
+English text, whatever the language of the address, as it did before translations existed;
+the same key ending in ``_fr`` and ``_es`` (the spreadsheets' column names) holds the French
+and Spanish, ``null`` while not yet translated (a reader then shows the English), ``""`` when
+there is nothing to translate (no English either). Country codes are ISO 3166 alpha-2; country
+names follow the language of the URL (/fr/, /es/).
 """
 
 from django.utils import timezone
 
 from rcp.formats import SafeCSV
 from rcp.models import Process
+from rcp.multilingual import (
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGES,
+    column,
+    is_untranslated,
+    text_in,
+)
 from rcp.resources import ParticipationResource
 
 SCHEMA_VERSION = 1
 
 
+def translation_of(record, field: str, language: str) -> str | None:
+    """The text of ``field`` in ``language``: None while it is not translated (the English
+    stands for it), "" when there is nothing to translate."""
+    if is_untranslated(record, field, language):
+        return None
+    return text_in(record, field, language)
+
+
+def in_every_language(record, field: str, key: str | None = None) -> dict:
+    """``{"name": <English>, "name_fr": ..., "name_es": ...}`` for one text of ``record``;
+    ``key`` names it when the data calls it otherwise (the secretariat's ``details``)."""
+    key = key or field
+    return {
+        key: text_in(record, field, SOURCE_LANGUAGE),
+        **{
+            column(key, language): translation_of(record, field, language)
+            for language in TRANSLATION_LANGUAGES
+        },
+    }
+
+
 def organisation_data(organisation) -> dict:
     return {
         "slug": organisation.slug,
-        "name": organisation.name,
-        "acronym": organisation.acronym,
+        **in_every_language(organisation, "name"),
+        **in_every_language(organisation, "acronym"),
+    }
+
+
+def region_names(regions) -> dict:
+    """``{"regions": [<English>...], "regions_fr": [...], "regions_es": [...]}``."""
+    return {
+        "regions": [text_in(region, "name", SOURCE_LANGUAGE) for region in regions],
+        **{
+            column("regions", language): [
+                translation_of(region, "name", language) for region in regions
+            ]
+            for language in TRANSLATION_LANGUAGES
+        },
     }
 
 
@@ -50,21 +103,21 @@ def profile_data(process: Process, *, build_absolute_uri=None) -> dict:
     url = process.get_absolute_url()
     return {
         "slug": process.slug,
-        "name": process.name,
-        "acronym": process.acronym,
+        **in_every_language(process, "name"),
+        **in_every_language(process, "acronym"),
         "url": build_absolute_uri(url) if build_absolute_uri else url,
         "type": process.kind,
-        "regions": [region.name for region in process.regions.all()],
+        **region_names(list(process.regions.all())),
         "activity": process.activity,
         "established": process.established,
         "website": process.website,
-        "objectives": process.objectives,
+        **in_every_language(process, "objectives"),
         "secretariat": {
             "official": process.has_official_secretariat,
             "organisation": organisation_data(process.secretariat_organisation)
             if process.secretariat_organisation
             else None,
-            "details": process.secretariat,
+            **in_every_language(process, "secretariat", "details"),
         },
         "associated_organisations": [
             organisation_data(o) for o in process.associated_organisations.all()
@@ -75,8 +128,8 @@ def profile_data(process: Process, *, build_absolute_uri=None) -> dict:
                 "country": p.country.code,
                 "name": str(p.country.name),
                 "role": p.role,
-                "group": p.group,
-                "note": p.note,
+                **in_every_language(p, "group"),
+                **in_every_language(p, "note"),
             }
             for role_list in (
                 process.member_states,
@@ -90,12 +143,14 @@ def profile_data(process: Process, *, build_absolute_uri=None) -> dict:
             {
                 **organisation_data(link.organisation),
                 "role": link.role,
-                "group": link.group,
+                **in_every_language(link, "group"),
                 "ceased": link.organisation.ceased_year,
             }
             for link in process.organisation_roles.all()
         ],
-        "focus_areas": [{"slug": f.slug, "name": f.name} for f in process.focus_areas],
+        "focus_areas": [
+            {"slug": f.slug, **in_every_language(f, "name")} for f in process.focus_areas
+        ],
         "chairs": [
             {
                 "country": chair.country.code or "",
@@ -108,11 +163,11 @@ def profile_data(process: Process, *, build_absolute_uri=None) -> dict:
         ],
         "meetings": [
             {
-                "title": meeting.title,
+                **in_every_language(meeting, "title"),
                 "start": meeting.start_date.isoformat(),
                 "end": meeting.end_date.isoformat() if meeting.end_date else None,
                 "precision": meeting.date_precision,
-                "city": meeting.city,
+                **in_every_language(meeting, "city"),
                 "country": meeting.country.code or "",
             }
             for meeting in process.meetings_newest_first
@@ -134,7 +189,8 @@ def full_dataset(*, build_absolute_uri=None) -> dict:
 
 
 def countries_csv(process: Process) -> str:
-    """The countries of one profile, as the CSV export writes them (formulas escaped)."""
+    """The countries of one profile, as the CSV export writes them (formulas escaped), with
+    the group and note in every language (``group_fr``, ``note_es``...)."""
     resource = ParticipationResource()
     queryset = process.participations.select_related("process").order_by("country")
     return SafeCSV().export_data(resource.export(queryset=queryset))

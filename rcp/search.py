@@ -1,17 +1,25 @@
 """Search across published profiles: names, acronyms, objectives, countries and organisations.
 
-Text is searched with PostgreSQL's full-text search (ranked with ``SearchRank``) where the
-database is PostgreSQL, and with a plain case-insensitive match elsewhere (SQLite, locally).
+Text is searched in every language a profile is written in (English, French and Spanish,
+rcp/multilingual.py), whatever the language of the page: "Processus de Tripoli" and "Proceso
+de Trípoli" find the Tripoli Process from /, /fr/ and /es/; results read in the page's language.
+It is searched with PostgreSQL's full-text search (ranked with ``SearchRank``) where the
+database is PostgreSQL, each language's columns with that language's text search configuration
+(its stemming and stop words: "des migrations irrégulières" finds "migration irrégulière"), and
+with a plain case-insensitive match elsewhere (SQLite, locally).
 Countries are matched by their names in every language the site speaks, so "Maroc",
 "Marruecos" and "Morocco" find the same processes; organisations by name or acronym. Each
 kind of match adds to a process's score, and results come best first.
 """
 
+import functools
+import operator
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Greatest
 from django.utils import translation
 from django_countries import countries
 from django_countries.fields import Country
@@ -24,6 +32,7 @@ from rcp.models import (
     Process,
     reading_order_key,
 )
+from rcp.multilingual import LANGUAGE_CODES, column
 
 # How much each kind of match counts towards a result's rank.
 NAME_WEIGHT = 3.0
@@ -31,6 +40,9 @@ COUNTRY_WEIGHT = 2.0
 ORGANISATION_WEIGHT = 1.5
 TEXT_WEIGHT = 1.0
 MIN_QUERY_LENGTH = 2
+
+#: PostgreSQL's text search configuration for the columns of each language.
+TEXT_SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 
 
 @dataclass
@@ -73,46 +85,69 @@ def matching_countries(query: str) -> list:
     )
 
 
-def text_matches(query: str) -> dict[int, float]:
-    """Process ids whose name, acronym or objectives match, with a rank."""
-    published = Process.objects.published()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def any_of(conditions) -> Q:
+    return functools.reduce(operator.or_, conditions)
 
+
+def in_any_language(field: str, lookup: str, value) -> Q:
+    """``field`` matching ``value`` in any language's column: ``name_en``, ``name_fr``..."""
+    return any_of(Q(**{f"{column(field, code)}__{lookup}": value}) for code in LANGUAGE_CODES)
+
+
+def name_condition(query: str) -> Q:
+    """A name containing the query, or an acronym that is the query, in any language."""
+    return in_any_language("name", "icontains", query) | in_any_language("acronym", "iexact", query)
+
+
+def full_text_ranks(published, query: str) -> list[tuple[int, float]]:
+    """Processes whose name, acronym or objectives in some language hold every word of the
+    query (as websearch reads it) read with that language's stemming and stop words, with
+    their best rank. The query is also read word for word ("simple"), for acronyms and names
+    a stemmer would cut."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    documents, matches, ranks = {}, [], []
+    for language in LANGUAGE_CODES:
+        config = TEXT_SEARCH_CONFIGS[language]
         vector = (
-            SearchVector("name", weight="A", config="simple")
-            + SearchVector("acronym", weight="A", config="simple")
-            + SearchVector("objectives", weight="C", config="english")
+            SearchVector(column("name", language), weight="A", config=config)
+            + SearchVector(column("acronym", language), weight="A", config="simple")
+            + SearchVector(column("objectives", language), weight="C", config=config)
         )
-        search_query = SearchQuery(query, search_type="websearch", config="english") | (
+        search_query = SearchQuery(query, search_type="websearch", config=config) | (
             SearchQuery(query, search_type="websearch", config="simple")
         )
-        # Matching (every word, as websearch reads the query), then ranked: a rank above
-        # zero alone would also keep processes matching only some of the words.
-        ranked = (
-            published.annotate(document=vector, rank=SearchRank(vector, search_query))
-            .filter(document=search_query)
-            .values_list("pk", "rank")
-        )
-        name_hits = set(
-            published.filter(Q(name__icontains=query) | Q(acronym__iexact=query)).values_list(
-                "pk", flat=True
-            )
-        )
-        scores = {pk: TEXT_WEIGHT * (1 + float(rank)) for pk, rank in ranked}
-        for pk in name_hits:
-            scores[pk] = scores.get(pk, 0.0) + NAME_WEIGHT
-        return scores
+        documents[f"document_{language}"] = vector
+        matches.append(Q(**{f"document_{language}": search_query}))
+        ranks.append(SearchRank(vector, search_query))
+    # Matching (every word, in one language), then ranked: a rank above zero alone would
+    # also keep processes matching only some of the words.
+    return list(
+        published.annotate(**documents)
+        .filter(any_of(matches))
+        .annotate(rank=Greatest(*ranks))
+        .values_list("pk", "rank")
+    )
+
+
+def text_matches(query: str) -> dict[int, float]:
+    """Process ids whose name, acronym or objectives, in any language, match, with a rank.
+    Two queries."""
+    published = Process.objects.published()
     scores: dict[int, float] = {}
-    for pk in published.filter(Q(name__icontains=query) | Q(acronym__iexact=query)).values_list(
-        "pk", flat=True
-    ):
-        scores[pk] = scores.get(pk, 0.0) + NAME_WEIGHT
+    for pk in published.filter(name_condition(query)).values_list("pk", flat=True):
+        scores[pk] = NAME_WEIGHT
+    if connection.vendor == "postgresql":
+        for pk, rank in full_text_ranks(published, query):
+            scores[pk] = scores.get(pk, 0.0) + TEXT_WEIGHT * (1 + float(rank))
+        return scores
     words = [word for word in query.split() if len(word) >= MIN_QUERY_LENGTH]
     if words:
-        condition = Q()
-        for word in words:
-            condition &= Q(objectives__icontains=word)
+        # Every word in the objectives of one language.
+        condition = any_of(
+            Q(*(Q(**{f"{column('objectives', language)}__icontains": w}) for w in words))
+            for language in LANGUAGE_CODES
+        )
         for pk in published.filter(condition).values_list("pk", flat=True):
             scores[pk] = scores.get(pk, 0.0) + TEXT_WEIGHT
     return scores
@@ -144,7 +179,7 @@ def search_processes(query: str) -> list[SearchResult]:
 
     organisation_ids = list(
         Organisation.objects.filter(
-            Q(name__icontains=query) | Q(acronym__iexact=query) | Q(english_name__icontains=query)
+            name_condition(query) | Q(english_name__icontains=query)
         ).values_list("pk", flat=True)
     )
     if organisation_ids:

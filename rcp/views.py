@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_countries import countries
@@ -17,6 +18,7 @@ from rcp.models import (
     Region,
     reading_order_key,
 )
+from rcp.multilingual import in_reading_order, untranslated_texts
 from rcp.opendata import countries_csv, full_dataset, profile_data
 from rcp.search import matching_countries, search_processes
 
@@ -35,12 +37,16 @@ class ProcessListView(ListView):
             queryset = queryset.filter(kind=kind)
         if region:
             queryset = queryset.filter(regions__slug=region)
-        return queryset.with_member_counts().prefetch_related("regions", "associated_organisations")
+        return (
+            queryset.with_member_counts()
+            .prefetch_related("regions", "associated_organisations")
+            .order_by(in_reading_order("name"))
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             kinds=ProcessKind.choices,
-            regions=Region.objects.published().order_by("name"),
+            regions=Region.objects.published().order_by(in_reading_order("name")),
             selected_kind=self.request.GET.get("kind", ""),
             selected_region=self.request.GET.get("region", ""),
             **kwargs,
@@ -55,6 +61,11 @@ class ProcessDetailView(DetailView):
 
     def get_queryset(self):
         return Process.objects.visible_to(self.request.user).for_profile_page()
+
+    def get_context_data(self, **kwargs):
+        """With the texts not yet translated into the page's language: the page says so."""
+        untranslated = untranslated_texts(self.object, get_language())
+        return super().get_context_data(untranslated_texts=untranslated, **kwargs)
 
 
 class ProfileJsonView(View):
@@ -140,6 +151,7 @@ class FocusAreaDetailView(DetailView):
             .with_member_counts()
             .prefetch_related("regions", "associated_organisations")
             .distinct()
+            .order_by(in_reading_order("name"))
         )
         return super().get_context_data(processes=processes, **kwargs)
 
@@ -158,9 +170,9 @@ class OrganisationDetailView(DetailView):
             ProcessOrganisation.objects.published()
             .filter(organisation=organisation)
             .select_related("process")
-            .order_by("process__name")
+            .order_by(in_reading_order("process__name"))
         )
-        published = Process.objects.published().order_by("name")
+        published = Process.objects.published().order_by(in_reading_order("name"))
         associated = list(published.filter(associated_organisations=organisation))
         secretariat_of = list(published.filter(secretariat_organisation=organisation))
         return super().get_context_data(

@@ -10,6 +10,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import clear_url_caches
+from django.utils import translation
 from django_countries import countries
 
 from rcp import data_version
@@ -59,6 +60,16 @@ def fresh_page_cache():
     if isinstance(caches["default"], LocMemCache):
         cache.clear()
     data_version.forget()
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Every test starts in English: LocaleMiddleware leaves the language of a request (/fr/)
+    active on the test's thread, and under French ``Region.objects.create(name=...)`` would
+    write ``name_fr`` (modeltranslation writes the active language's column)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -246,7 +246,7 @@ def test_editor_adds_a_country_and_the_public_page_lists_it(admin_client, client
 
 def test_editor_creates_a_process_with_its_countries_on_the_add_page(admin_client):
     data = form_data(admin_client.get("/admin/rcp/process/add/"))
-    data.update(name="Budapest Process", slug="budapest-process", status="published")
+    data.update(name_en="Budapest Process", slug="budapest-process", status="published")
     add_countries(data, "Türkiye; Georgia", new_group="Partners")
 
     response = admin_client.post("/admin/rcp/process/add/", data)
@@ -353,7 +353,7 @@ def test_more_than_two_associated_organisations_are_refused(admin_client, profil
 
 def test_editorial_marker_in_objectives_is_refused(admin_client, profile):
     data = form_data(admin_client.get(change_url(profile)))
-    data["objectives"] = "A regional dialogue [KG1] on migration."
+    data["objectives_en"] = "A regional dialogue [KG1] on migration."
 
     response = admin_client.post(change_url(profile), data)
 

@@ -78,7 +78,7 @@ def test_changes_to_different_fields_are_both_kept(open_session, site):
     ana.locator("input[name=website]").fill("https://tripoli.example.org/")
     save(ana)
     expect(ana.locator(".messagelist")).to_contain_text("was changed successfully")
-    bob.locator("textarea[name=objectives]").fill("Bob's objectives.")
+    bob.locator("textarea[name=objectives_en]").fill("Bob's objectives.")
     save(bob)
 
     expect(bob.locator(".messagelist")).to_contain_text(
@@ -87,7 +87,7 @@ def test_changes_to_different_fields_are_both_kept(open_session, site):
     )
     ana.goto(site)
     expect(ana.locator("input[name=website]")).to_have_value("https://tripoli.example.org/")
-    expect(ana.locator("textarea[name=objectives]")).to_have_value("Bob's objectives.")
+    expect(ana.locator("textarea[name=objectives_en]")).to_have_value("Bob's objectives.")
 
 
 def test_the_same_field_is_shown_side_by_side_and_the_chosen_version_is_saved(open_session, site):
@@ -102,10 +102,10 @@ def test_the_same_field_is_shown_side_by_side_and_the_chosen_version_is_saved(op
     )
     assert region_violations(bobs_session, ".editing-notice") == []
 
-    ana.locator("input[name=acronym]").fill("TP-ANA")
+    ana.locator("input[name=acronym_en]").fill("TP-ANA")
     save(ana)
     expect(ana.locator(".messagelist")).to_contain_text("was changed successfully")
-    bob.locator("input[name=acronym]").fill("TP-BOB")
+    bob.locator("input[name=acronym_en]").fill("TP-BOB")
     save(bob)
 
     conflict = bob.locator("fieldset.merge-conflict")
@@ -123,4 +123,4 @@ def test_the_same_field_is_shown_side_by_side_and_the_chosen_version_is_saved(op
 
     expect(bob.locator(".messagelist")).to_contain_text("was changed successfully")
     bob.goto(site)
-    expect(bob.locator("input[name=acronym]")).to_have_value("TP-ANA")
+    expect(bob.locator("input[name=acronym_en]")).to_have_value("TP-ANA")

@@ -38,8 +38,8 @@ def test_an_editor_sees_the_preview_follow_the_text_and_is_warned_of_a_dropped_l
     process_id = site.pk
     editor = open_session(viewport={"width": 1280, "height": 900})
     page = log_in_to(editor, reverse("admin:rcp_process_change", args=[process_id]))
-    objectives = page.locator("#id_objectives")
-    preview = page.locator("#id_objectives_preview")
+    objectives = page.locator("#id_objectives_en")
+    preview = page.locator("#id_objectives_en_preview")
 
     # The stored text, previewed as soon as the page is open.
     expect(preview.locator(".formatted-text__output")).to_contain_text(
@@ -77,6 +77,6 @@ def test_axe_finds_no_violation_on_the_change_page_with_its_previews_shown(open_
     editor = open_session(viewport={"width": 1280, "height": 900})
     page = log_in_to(editor, reverse("admin:rcp_process_change", args=[site.pk]))
     for field in ["objectives", "secretariat"]:
-        expect(page.locator(f"#id_{field}_preview .formatted-text__output")).not_to_be_empty()
+        expect(page.locator(f"#id_{field}_en_preview .formatted-text__output")).not_to_be_empty()
 
     assert axe_check(editor) == []

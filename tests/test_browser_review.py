@@ -92,7 +92,7 @@ def test_an_editor_reverts_after_seeing_what_will_change(open_session, site):
 
     page.wait_for_url(re.compile(re.escape(f"/admin/rcp/process/{site.tripoli.pk}/change/") + "$"))
     expect(page.locator(".messagelist")).to_contain_text("The profile is back as it was on")
-    expect(page.locator("input[name=acronym]")).to_have_value("")
+    expect(page.locator("input[name=acronym_en]")).to_have_value("")
     visit(editor, history)
     expect(page.locator("section.version").first).to_contain_text("Revert to the version of")
     expect(page.locator("section.version").first).to_contain_text(

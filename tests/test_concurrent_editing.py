@@ -148,7 +148,7 @@ def test_a_colleagues_change_to_another_field_is_kept_alongside_yours(alice, bob
     alices_page["website"] = "https://new.example.org/"
     assert alice.post(change_url(profile), alices_page).status_code == 302
 
-    bobs_page["objectives"] = "Bob's objectives."
+    bobs_page["objectives_en"] = "Bob's objectives."
     response = bob.post(change_url(profile), bobs_page, follow=True)
 
     assert response.redirect_chain[-1][1] == 302
@@ -166,7 +166,7 @@ def test_a_colleagues_regions_are_kept_when_you_change_the_name(alice, bob, prof
     alices_page["regions"] = [str(asia.pk)]
     assert alice.post(change_url(profile), alices_page).status_code == 302
 
-    bobs_page["name"] = "Rabat Process (Euro-African Dialogue)"
+    bobs_page["name_en"] = "Rabat Process (Euro-African Dialogue)"
     assert bob.post(change_url(profile), bobs_page).status_code == 302
 
     saved = stored(profile)
@@ -176,7 +176,7 @@ def test_a_colleagues_regions_are_kept_when_you_change_the_name(alice, bob, prof
 
 def test_the_same_change_made_by_both_is_no_conflict(alice, bob, profile):
     alices_page, bobs_page = both_open(alice, bob, profile)
-    alices_page["acronym"] = bobs_page["acronym"] = "RABAT"
+    alices_page["acronym_en"] = bobs_page["acronym_en"] = "RABAT"
     alice.post(change_url(profile), alices_page)
 
     assert bob.post(change_url(profile), bobs_page).status_code == 302
@@ -186,7 +186,7 @@ def test_the_same_change_made_by_both_is_no_conflict(alice, bob, profile):
 def test_an_unchanged_page_saved_after_a_colleagues_save_keeps_their_changes(alice, bob, profile):
     alices_page, bobs_page = both_open(alice, bob, profile)
     iom = profile.organisation_roles.get()
-    alices_page["acronym"] = "ALI"
+    alices_page["acronym_en"] = "ALI"
     alices_page[f"{row_of(alices_page, 'organisation_roles', iom.pk)}-role"] = "observer"
     alice.post(change_url(profile), alices_page)
 
@@ -205,7 +205,7 @@ def test_a_publication_decision_is_not_undone_by_a_page_opened_before_it(make_ed
     carols_page["status"] = "published"
     assert publishing.post(change_url(profile), carols_page).status_code == 302
 
-    bobs_page["acronym"] = "BOB"
+    bobs_page["acronym_en"] = "BOB"
     assert bob.post(change_url(profile), bobs_page).status_code == 302
     assert (stored(profile).status, stored(profile).acronym) == ("published", "BOB")
 
@@ -215,11 +215,11 @@ def test_a_publication_decision_is_not_undone_by_a_page_opened_before_it(make_ed
 
 def alice_and_bob_change_the_acronym(alice, bob, profile):
     alices_page, bobs_page = both_open(alice, bob, profile)
-    alices_page["acronym"] = "ALI"
+    alices_page["acronym_en"] = "ALI"
     alices_page["website"] = "https://alice.example.org/"
     assert alice.post(change_url(profile), alices_page).status_code == 302
-    bobs_page["acronym"] = "BOB"
-    bobs_page["objectives"] = "Bob's objectives."
+    bobs_page["acronym_en"] = "BOB"
+    bobs_page["objectives_en"] = "Bob's objectives."
     return bob.post(change_url(profile), bobs_page)
 
 
@@ -234,7 +234,7 @@ def test_the_same_field_changed_by_both_is_shown_side_by_side_and_nothing_is_sav
     assert "A colleague changed the same things as you while you had this page open" in (
         visible_text(response)
     )
-    assert choice_names(response) == ["merge-choice-process.acronym"]
+    assert choice_names(response) == ["merge-choice-process.acronym_en"]
     saved = stored(profile)
     assert (saved.acronym, saved.website, saved.objectives) == (
         "ALI",
@@ -247,7 +247,7 @@ def test_the_same_field_changed_by_both_is_shown_side_by_side_and_nothing_is_sav
 def test_the_chosen_version_is_saved_with_every_other_change(alice, bob, profile, choice, acronym):
     conflict_page = alice_and_bob_change_the_acronym(alice, bob, profile)
     data = form_data(conflict_page)
-    data["merge-choice-process.acronym"] = choice
+    data["merge-choice-process.acronym_en"] = choice
 
     response = bob.post(change_url(profile), data, follow=True)
 
@@ -281,10 +281,10 @@ def test_a_save_made_while_choosing_shows_the_conflicts_again_with_the_newest_va
 ):
     conflict_page = alice_and_bob_change_the_acronym(alice, bob, profile)
     alices_page = form_data(alice.get(change_url(profile)))
-    alices_page["acronym"] = "ALI2"
+    alices_page["acronym_en"] = "ALI2"
     assert alice.post(change_url(profile), alices_page).status_code == 302
     data = form_data(conflict_page)
-    data["merge-choice-process.acronym"] = "mine"
+    data["merge-choice-process.acronym_en"] = "mine"
 
     response = bob.post(change_url(profile), data)
 
@@ -294,7 +294,7 @@ def test_a_save_made_while_choosing_shows_the_conflicts_again_with_the_newest_va
     assert stored(profile).acronym == "ALI2"
 
     data = form_data(response)
-    data["merge-choice-process.acronym"] = "mine"
+    data["merge-choice-process.acronym_en"] = "mine"
     assert bob.post(change_url(profile), data).status_code == 302
     assert stored(profile).acronym == "BOB"
 
@@ -340,9 +340,9 @@ def test_a_colleagues_country_role_change_is_kept_while_you_change_its_note(alic
 def test_the_same_row_field_changed_by_both_is_a_conflict(alice, bob, profile):
     meeting = profile.meetings.get()
     alices_page, bobs_page = both_open(alice, bob, profile)
-    alices_page[f"{row_of(alices_page, 'meetings', meeting.pk)}-city"] = "Fes"
+    alices_page[f"{row_of(alices_page, 'meetings', meeting.pk)}-city_en"] = "Fes"
     alice.post(change_url(profile), alices_page)
-    bobs_page[f"{row_of(bobs_page, 'meetings', meeting.pk)}-city"] = "Tangier"
+    bobs_page[f"{row_of(bobs_page, 'meetings', meeting.pk)}-city_en"] = "Tangier"
 
     response = bob.post(change_url(profile), bobs_page)
 
@@ -354,7 +354,7 @@ def test_the_same_row_field_changed_by_both_is_a_conflict(alice, bob, profile):
     assert meeting.city == "Fes"
 
     data = form_data(response)
-    data[f"merge-choice-meeting.{meeting.pk}.city"] = "mine"
+    data[f"merge-choice-meeting.{meeting.pk}.city_en"] = "mine"
     assert bob.post(change_url(profile), data).status_code == 302
     meeting.refresh_from_db()
     assert meeting.city == "Tangier"
@@ -365,7 +365,7 @@ def test_a_row_a_colleague_added_stays(alice, bob, profile):
     alices_page["participations-add-countries"] = "Germany"
     assert alice.post(change_url(profile), alices_page).status_code == 302
 
-    bobs_page["acronym"] = "BOB"
+    bobs_page["acronym_en"] = "BOB"
     response = bob.post(change_url(profile), bobs_page, follow=True)
 
     assert response.redirect_chain, visible_text(response)
@@ -379,7 +379,7 @@ def test_a_row_a_colleague_deleted_stays_deleted_when_you_did_not_change_it(alic
     alices_page[f"{row_of(alices_page, 'organisation_roles', iom.pk)}-DELETE"] = "on"
     assert alice.post(change_url(profile), alices_page).status_code == 302
 
-    bobs_page["acronym"] = "BOB"
+    bobs_page["acronym_en"] = "BOB"
     response = bob.post(change_url(profile), bobs_page, follow=True)
 
     assert response.redirect_chain, visible_text(response)
@@ -392,7 +392,7 @@ def deleted_by_alice_changed_by_bob(alice, bob, profile, row):
     alices_page, bobs_page = both_open(alice, bob, profile)
     alices_page[f"{row_of(alices_page, 'organisation_roles', row.pk)}-DELETE"] = "on"
     assert alice.post(change_url(profile), alices_page).status_code == 302
-    bobs_page[f"{row_of(bobs_page, 'organisation_roles', row.pk)}-group"] = "UN"
+    bobs_page[f"{row_of(bobs_page, 'organisation_roles', row.pk)}-group_en"] = "UN"
     return bob.post(change_url(profile), bobs_page)
 
 
@@ -435,7 +435,7 @@ def test_a_row_deleted_by_a_colleague_is_restored_or_left_deleted_as_chosen(
 def test_a_row_you_deleted_after_a_colleague_changed_it_is_a_conflict(alice, bob, profile):
     meeting = profile.meetings.get()
     alices_page, bobs_page = both_open(alice, bob, profile)
-    alices_page[f"{row_of(alices_page, 'meetings', meeting.pk)}-city"] = "Fes"
+    alices_page[f"{row_of(alices_page, 'meetings', meeting.pk)}-city_en"] = "Fes"
     alice.post(change_url(profile), alices_page)
     bobs_page[f"{row_of(bobs_page, 'meetings', meeting.pk)}-DELETE"] = "on"
 
@@ -457,7 +457,7 @@ def test_a_row_you_deleted_after_a_colleague_changed_it_is_a_conflict(alice, bob
 def test_a_choice_for_a_field_that_does_not_conflict_is_ignored(alice, bob, profile):
     conflict_page = alice_and_bob_change_the_acronym(alice, bob, profile)
     data = form_data(conflict_page)
-    data["merge-choice-process.acronym"] = "mine"
+    data["merge-choice-process.acronym_en"] = "mine"
     data["merge-choice-process.website"] = "mine"  # Bob did not change it: Alice's stays
 
     assert bob.post(change_url(profile), data).status_code == 302
@@ -472,7 +472,7 @@ def test_a_forged_list_of_conflicts_is_not_trusted(alice, bob, profile):
     data = form_data(conflict_page)
     state = signing.loads(data["merge-state"], salt="rcp.admin.concurrency")
     data["merge-state"] = signing.dumps(state, salt="another salt")
-    data["merge-choice-process.acronym"] = "mine"
+    data["merge-choice-process.acronym_en"] = "mine"
 
     response = bob.post(change_url(profile), data)
 
@@ -485,7 +485,7 @@ def test_choices_made_by_another_user_are_not_trusted(make_editor, alice, bob, p
     conflict_page = alice_and_bob_change_the_acronym(alice, bob, profile)
     _dan, dan = make_editor("dan")
     data = form_data(conflict_page)
-    data["merge-choice-process.acronym"] = "mine"
+    data["merge-choice-process.acronym_en"] = "mine"
 
     response = dan.post(change_url(profile), data)
 
@@ -496,7 +496,7 @@ def test_choices_made_by_another_user_are_not_trusted(make_editor, alice, bob, p
 def test_a_choice_that_is_neither_theirs_nor_mine_is_no_choice(alice, bob, profile):
     conflict_page = alice_and_bob_change_the_acronym(alice, bob, profile)
     data = form_data(conflict_page)
-    data["merge-choice-process.acronym"] = "both"
+    data["merge-choice-process.acronym_en"] = "both"
 
     assert len(conflicts_shown(bob.post(change_url(profile), data))) == 1
     assert stored(profile).acronym == "ALI"
@@ -506,9 +506,9 @@ def test_a_page_that_does_not_say_when_it_was_opened_saves_nothing_after_a_colle
     alice, bob, profile
 ):
     alices_page, bobs_page = both_open(alice, bob, profile)
-    alices_page["acronym"] = "ALI"
+    alices_page["acronym_en"] = "ALI"
     alice.post(change_url(profile), alices_page)
-    bobs_page["objectives"] = "Bob's objectives."
+    bobs_page["objectives_en"] = "Bob's objectives."
     del bobs_page["opened_at"]
 
     response = bob.post(change_url(profile), bobs_page)
@@ -542,14 +542,14 @@ def test_the_conflicts_page_of_a_large_profile_costs_a_few_queries_more_than_a_s
     merge reads the history in a fixed number of queries, whatever the number of rows."""
     record_baseline()  # its first version, as `manage.py load_bundled_profiles` records it
     alices_page, bobs_page = both_open(alice, bob, tripoli)
-    alices_page["objectives"] = "Alice's objectives."
-    alices_page["acronym"] = "ALI"
+    alices_page["objectives_en"] = "Alice's objectives."
+    alices_page["acronym_en"] = "ALI"
     with CaptureQueriesContext(connection) as plain_save:
         assert alice.post(change_url(tripoli), alices_page).status_code == 302
-    bobs_page["objectives"] = "Bob's objectives."
-    bobs_page["acronym"] = "BOB"
+    bobs_page["objectives_en"] = "Bob's objectives."
+    bobs_page["acronym_en"] = "BOB"
     for index in range(int(bobs_page["meetings-TOTAL_FORMS"])):
-        bobs_page[f"meetings-{index}-city"] = "Tripoli"
+        bobs_page[f"meetings-{index}-city_en"] = "Tripoli"
 
     with django_assert_max_num_queries(min(len(plain_save) + 20, 150)):
         response = bob.post(change_url(tripoli), bobs_page)

@@ -393,10 +393,10 @@ def test_a_meeting_country_is_typed_by_name(editor, profile):
     add_row(
         data,
         "meetings",
-        title="Ministerial conference",
+        title_en="Ministerial conference",
         start_date="2019-05-03",
         date_precision="day",
-        city="Abidjan",
+        city_en="Abidjan",
         country="Ivory Coast",
     )
 
@@ -413,7 +413,7 @@ def test_a_misspelt_meeting_country_is_refused_with_a_suggestion(editor, profile
     add_row(
         data,
         "meetings",
-        title="Ministerial conference",
+        title_en="Ministerial conference",
         start_date="2019-05-03",
         date_precision="day",
         country="Eriteria",

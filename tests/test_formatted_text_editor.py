@@ -182,8 +182,8 @@ def test_saving_only_a_country_with_the_text_as_a_browser_sends_it_changes_no_te
     record_baseline()
     stored = (tripoli.objectives, tripoli.secretariat)
     data = form_data(admin_client.get(change_url(tripoli)))
-    data["objectives"] = as_browser_sends(tripoli.objectives)
-    data["secretariat"] = as_browser_sends(tripoli.secretariat)
+    data["objectives_en"] = as_browser_sends(tripoli.objectives)
+    data["secretariat_en"] = as_browser_sends(tripoli.secretariat)
     add_a_country(data)
 
     response = admin_client.post(change_url(tripoli), data)
@@ -322,10 +322,10 @@ def test_the_change_page_offers_a_preview_and_says_exactly_what_is_kept(admin_cl
     page = response.content.decode()
     assert page_text(response).count(str(FORMATTED_TEXT_EDITOR_HELP)) == 2  # both fields
     for field in ["objectives", "secretariat"]:
-        assert f'aria-controls="id_{field}_preview"' in page
-        assert re.search(rf'id="id_{field}_preview" aria-live="polite"', page)
+        assert f'aria-controls="id_{field}_en_preview"' in page
+        assert re.search(rf'id="id_{field}_en_preview" aria-live="polite"', page)
     # Hidden until the script fills it: without JavaScript the text box works as before.
-    assert page.count('<div class="formatted-text__preview" hidden>') == 2
+    assert page.count('<div class="formatted-text__preview" hidden>') == 6  # 3 languages each
     assert re.search(r'<script src="/static/rcp/admin/formatted-text\.[0-9a-f]+\.js">', page)
     assert re.search(r'href="/static/css/formatted-text\.[0-9a-f]+\.css"', page)
     assert f'data-preview-url="{PREVIEW_URL}"' in page
@@ -408,7 +408,7 @@ def test_a_save_warns_field_by_field_what_the_page_leaves_out_and_keeps_the_text
     process = ProcessFactory(objectives="Old.", secretariat="<b>Stored</b> earlier.")
     data = form_data(editor.get(change_url(process)))
     typed = '<font color="red">Our</font> <span>aims</span>, see [the plan](javascript:alert(1)).'
-    data["objectives"] = typed
+    data["objectives_en"] = typed
 
     response = editor.post(change_url(process), data, follow=True)
 
@@ -427,8 +427,8 @@ def test_a_save_warns_field_by_field_what_the_page_leaves_out_and_keeps_the_text
 def test_a_save_of_text_the_page_shows_whole_gives_no_warning(editor):
     process = ProcessFactory(objectives="Old.")
     data = form_data(editor.get(change_url(process)))
-    data["objectives"] = "## Aims\r\n\r\n**Regional** dialogue on [migration](https://iom.int)."
-    data["secretariat"] = "IOM"
+    data["objectives_en"] = "## Aims\r\n\r\n**Regional** dialogue on [migration](https://iom.int)."
+    data["secretariat_en"] = "IOM"
 
     response = editor.post(change_url(process), data, follow=True)
 
@@ -438,10 +438,10 @@ def test_a_save_of_text_the_page_shows_whole_gives_no_warning(editor):
 def test_a_new_profile_is_warned_about_each_field(admin_client):
     data = form_data(admin_client.get("/admin/rcp/process/add/"))
     data.update(
-        name="Rabat Process",
+        name_en="Rabat Process",
         slug="rabat-process",
-        objectives="![map](map.png)",
-        secretariat="Call [us](tel:123).",
+        objectives_en="![map](map.png)",
+        secretariat_en="Call [us](tel:123).",
     )
 
     response = admin_client.post("/admin/rcp/process/add/", data, follow=True)

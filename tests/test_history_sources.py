@@ -94,7 +94,7 @@ def logged_in(user) -> Client:
 
 def save_acronym(client: Client, process, acronym: str) -> None:
     data = form_data(client.get(change_url(process)))
-    data["acronym"] = acronym
+    data["acronym_en"] = acronym
     response = client.post(change_url(process), data)
     assert response.status_code == 302, text_of(response.content.decode())
 
@@ -285,8 +285,8 @@ def test_a_review_step_shows_its_note_and_who(editor, alice, draft):
 
 def test_revert_shows_what_will_change_and_changes_nothing_until_confirmed(editor, draft):
     data = form_data(editor.get(change_url(draft)))
-    data["acronym"] = "RABAT"
-    data["objectives"] = "Cooperation on return."
+    data["acronym_en"] = "RABAT"
+    data["objectives_en"] = "Cooperation on return."
     assert editor.post(change_url(draft), data).status_code == 302
     Participation.objects.filter(process=draft, country="FR").delete()
     ParticipationFactory(process=draft, country="DE")

@@ -544,14 +544,22 @@ def test_profile_json_matches_the_documented_schema(client, world):
     assert list(data) == [
         "slug",
         "name",
+        "name_fr",
+        "name_es",
         "acronym",
+        "acronym_fr",
+        "acronym_es",
         "url",
         "type",
         "regions",
+        "regions_fr",
+        "regions_es",
         "activity",
         "established",
         "website",
         "objectives",
+        "objectives_fr",
+        "objectives_es",
         "secretariat",
         "associated_organisations",
         "member_count",
@@ -575,34 +583,51 @@ def test_profile_json_matches_the_documented_schema(client, world):
     assert data["regions"] == ["Africa", "Europe"]
     assert data["established"] == 2006
     assert data["member_count"] == 3
+    # Not translated: null in French and Spanish; nothing to translate: "".
+    untranslated = {"fr": None, "es": None}
+    nothing = {"fr": "", "es": ""}
+
+    def texts(key, english, translations):
+        return {key: english, **{f"{key}_{code}": text for code, text in translations.items()}}
+
     assert data["secretariat"] == {
         "official": True,
         "organisation": {
             "slug": "icmpd",
-            "name": "International Centre for Migration Policy Development",
-            "acronym": "ICMPD",
+            **texts("name", "International Centre for Migration Policy Development", untranslated),
+            **texts("acronym", "ICMPD", untranslated),
         },
-        "details": "",
+        **texts("details", "", nothing),
     }
+
+    def country(code, name, role, group):
+        return {
+            "country": code,
+            "name": name,
+            "role": role,
+            **texts("group", group, untranslated if group else nothing),
+            **texts("note", "", nothing),
+        }
+
     assert data["countries"] == [
-        {"country": "FR", "name": "France", "role": "member", "group": "EU", "note": ""},
-        {"country": "MA", "name": "Morocco", "role": "member", "group": "AU", "note": ""},
-        {"country": "SN", "name": "Senegal", "role": "member", "group": "AU", "note": ""},
-        {"country": "CH", "name": "Switzerland", "role": "observer", "group": "", "note": ""},
+        country("FR", "France", "member", "EU"),
+        country("MA", "Morocco", "member", "AU"),
+        country("SN", "Senegal", "member", "AU"),
+        country("CH", "Switzerland", "observer", ""),
     ]
     assert data["organisations"] == [
         {
             "slug": "ecowas",
-            "name": "Economic Community of West African States",
-            "acronym": "ECOWAS",
+            **texts("name", "Economic Community of West African States", untranslated),
+            **texts("acronym", "ECOWAS", untranslated),
             "role": "observer",
-            "group": "",
+            **texts("group", "", nothing),
             "ceased": None,
         }
     ]
     assert data["focus_areas"] == [
-        {"slug": "labour-migration", "name": "labour migration"},
-        {"slug": "trafficking-in-persons", "name": "trafficking in persons"},
+        {"slug": "labour-migration", **texts("name", "labour migration", untranslated)},
+        {"slug": "trafficking-in-persons", **texts("name", "trafficking in persons", untranslated)},
     ]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["last_updated"])
 
@@ -622,7 +647,10 @@ def test_profile_json_has_chairs_and_meetings_in_the_documented_shape(client, tr
     for chair in data["chairs"]:
         assert set(chair) == {"country", "organisation", "start", "end", "precision"}
     for meeting in data["meetings"]:
-        assert set(meeting) == {"title", "start", "end", "precision", "city", "country"}
+        assert set(meeting) == {
+            *("title", "title_fr", "title_es", "start", "end", "precision"),
+            *("city", "city_fr", "city_es", "country"),
+        }
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meeting["start"])
         assert meeting["precision"] in {"day", "month", "year"}
     assert data["member_count"] == len([c for c in data["countries"] if c["role"] == "member"]) + (
@@ -657,7 +685,10 @@ def test_countries_csv_escapes_formulas_like_the_csv_export(client, world):
 
     rows = get_csv(client, "/processes/rabat-process/countries.csv")
 
-    assert list(rows[0]) == ["process", "country", "country_name", "role", "group", "note"]
+    assert list(rows[0]) == [
+        *("process", "country", "country_name", "role"),
+        *("group", "group_fr", "group_es", "note", "note_fr", "note_es"),
+    ]
     by_country = {row["country"]: row for row in rows}
     assert sorted(by_country) == ["CH", "DE", "ES", "FR", "IT", "MA", "SN"]
     assert by_country["DE"]["group"] == '\'=HYPERLINK("http://x")'
@@ -670,7 +701,11 @@ def test_countries_csv_escapes_formulas_like_the_csv_export(client, world):
         "country_name": "Morocco",
         "role": "member",
         "group": "AU",
+        "group_fr": "",
+        "group_es": "",
         "note": "",
+        "note_fr": "",
+        "note_es": "",
     }
 
 

@@ -147,7 +147,7 @@ def admin_add_form(user, tmp_path, start):
     client = logged_in(user)
     start()
     data = form_data(client.get("/admin/rcp/process/add/"))
-    data.update(name="Budapest Process", slug="budapest-process", status=PUBLISHED)
+    data.update(name_en="Budapest Process", slug="budapest-process", status=PUBLISHED)
     assert client.post("/admin/rcp/process/add/", data).status_code == 302
     return "budapest-process", PUBLISHED, PUBLISHED, user
 
@@ -326,7 +326,7 @@ def test_an_editors_publishing_through_the_admin_is_refused_whichever_door(alice
     editor.post(change_url(draft), {**data, "status": PUBLISHED})
     data = form_data(editor.get("/admin/rcp/process/add/"))
     editor.post(
-        "/admin/rcp/process/add/", {**data, "name": "New", "slug": "new", "status": "published"}
+        "/admin/rcp/process/add/", {**data, "name_en": "New", "slug": "new", "status": "published"}
     )
     actions = [
         run_action(editor, action, process)

@@ -52,9 +52,10 @@ SPELT_THE_SAME = {
         "Organisations",
         "Note",
         "source",
+        "%(field)s (%(language)s)",
     },
     # "no" in an answer; a field's name and what was dropped, joined by a colon.
-    "es": {"no", "%(field)s: %(dropped)s."},
+    "es": {"no", "%(field)s: %(dropped)s.", "%(field)s (%(language)s)"},
 }
 # What makemessages reads (the Makefile's and the README's command): not these folders.
 NOT_SCANNED = {".venv", "staticfiles", "tests", "bench", "node_modules", ".git"}
@@ -312,7 +313,7 @@ def test_a_profile_in_french_has_french_headings_facts_and_country_names(client,
     assert "Année de création\u00a0: 2001" in html
     members = section(page, "Membres")
     assert members.find("p", "profile__count").text == (
-        "81 membres (53 États membres AU et 28 États membres EU)"
+        "81 membres (53 États membres UA et 28 États membres UE)"
     )
     countries = items(members.find("ul"))
     assert "Maroc" in countries
@@ -349,7 +350,7 @@ def test_a_profile_in_spanish_reads_in_spanish(client, tripoli):
     assert facts(page) == ["Año de creación: 2001"]
     members = section(page, "Miembros")
     assert members.find("p", "profile__count").text == (
-        "81 miembros (53 Estados miembros AU y 28 Estados miembros EU)"
+        "81 miembros (53 Estados miembros UA y 28 Estados miembros UE)"
     )
     assert "Marruecos" in items(members.find("ul"))
     assert navigation_items(page)[:3] == ["Quiénes somos", "Nuestro trabajo", "Qué hacemos"]

@@ -338,8 +338,8 @@ def published(db):
 def edit_every_part(client: Client, process: Process) -> None:
     """Change the profile and every kind of part through its change form, in one save."""
     data = form_data(client.get(change_url(process)))
-    data["objectives"] = "Cooperation on return and reintegration."
-    data["acronym"] = "RAB"
+    data["objectives_en"] = "Cooperation on return and reintegration."
+    data["acronym_en"] = "RAB"
     data["established"] = "2006"
     data["regions"] = [str(RegionFactory(name="Asia").pk)]
     data["associated_organisations"] = []
@@ -358,9 +358,10 @@ def edit_every_part(client: Client, process: Process) -> None:
         data, "focus_area_links", focus_area=str(FocusAreaFactory(name="labour").pk), position="2"
     )
     data[f"{inline_row(data, 'chairs', 'country', 'SN')}-DELETE"] = "on"
-    data[f"{inline_row(data, 'meetings', 'title', 'Rabat Ministerial Conference')}-city"] = "Fes"
+    meeting = inline_row(data, "meetings", "title_en", "Rabat Ministerial Conference")
+    data[f"{meeting}-city_en"] = "Fes"
     add_inline_row(
-        data, "meetings", title="Senior officials", start_date="2023-05-04", date_precision="day"
+        data, "meetings", title_en="Senior officials", start_date="2023-05-04", date_precision="day"
     )
     response = client.post(change_url(process), data)
     assert response.status_code == 302, visible_text(response)
@@ -468,7 +469,7 @@ def test_editor_is_offered_no_publishing_actions_and_a_publisher_is(editor, publ
 
 def test_profile_an_editor_creates_is_a_draft_whatever_the_request_says(editor, client):
     data = form_data(editor.get("/admin/rcp/process/add/"))
-    data.update(name="Budapest Process", slug="budapest-process", status="published")
+    data.update(name_en="Budapest Process", slug="budapest-process", status="published")
     add_countries(data, "Türkiye")
 
     response = editor.post("/admin/rcp/process/add/", data)
@@ -482,7 +483,7 @@ def test_profile_an_editor_creates_is_a_draft_whatever_the_request_says(editor, 
 
 def test_profile_a_publisher_creates_may_be_published_at_once(publisher, client):
     data = form_data(publisher.get("/admin/rcp/process/add/"))
-    data.update(name="Budapest Process", slug="budapest-process", status="published")
+    data.update(name_en="Budapest Process", slug="budapest-process", status="published")
 
     response = publisher.post("/admin/rcp/process/add/", data)
 
@@ -493,7 +494,7 @@ def test_profile_a_publisher_creates_may_be_published_at_once(publisher, client)
 def test_editor_crafted_change_form_cannot_publish(editor, client, draft):
     data = form_data(editor.get(change_url(draft)))
     data["status"] = "published"
-    data["acronym"] = "RABAT"
+    data["acronym_en"] = "RABAT"
 
     response = editor.post(change_url(draft), data)
 
@@ -668,7 +669,7 @@ def test_publisher_publishes_through_an_admin_import(publisher, client, draft):
 
 def test_admin_save_is_recorded_as_one_version_with_who_and_a_readable_diff(editor, alice, draft):
     data = form_data(editor.get(change_url(draft)))
-    data["objectives"] = OBJECTIVES.replace("Central, West and North Africa", "the Sahel")
+    data["objectives_en"] = OBJECTIVES.replace("Central, West and North Africa", "the Sahel")
     change_countries(
         data,
         draft.participations.filter(country="MA"),
@@ -703,7 +704,7 @@ def test_admin_save_is_recorded_as_one_version_with_who_and_a_readable_diff(edit
 
 def test_history_diff_marks_removed_and_added_words_of_a_long_text(editor, draft):
     data = form_data(editor.get(change_url(draft)))
-    data["objectives"] = OBJECTIVES.replace("Central, West and North Africa", "the Sahel")
+    data["objectives_en"] = OBJECTIVES.replace("Central, West and North Africa", "the Sahel")
 
     editor.post(change_url(draft), data)
 
@@ -713,7 +714,7 @@ def test_history_diff_marks_removed_and_added_words_of_a_long_text(editor, draft
 
 def test_history_shows_short_changes_as_old_and_new_values(editor, draft):
     data = form_data(editor.get(change_url(draft)))
-    data["acronym"] = "RABAT"
+    data["acronym_en"] = "RABAT"
 
     editor.post(change_url(draft), data)
 
@@ -792,7 +793,7 @@ def test_revert_to_an_intermediate_version_brings_back_a_country_with_its_id(edi
     after_first_edit = profile_snapshot(draft.pk)
     data = form_data(editor.get(change_url(draft)))
     change_countries(data, remove=draft.participations.filter(country="DE"))
-    data["acronym"] = "RABAT"
+    data["acronym_en"] = "RABAT"
     editor.post(change_url(draft), data)
     assert not Participation.objects.filter(pk=germany.pk).exists()
 
@@ -806,7 +807,7 @@ def test_revert_to_an_intermediate_version_brings_back_a_country_with_its_id(edi
 
 
 def test_newest_version_offers_no_revert(editor, draft):
-    editor.post(change_url(draft), {**form_data(editor.get(change_url(draft))), "acronym": "X"})
+    editor.post(change_url(draft), {**form_data(editor.get(change_url(draft))), "acronym_en": "X"})
 
     page = editor.get(history_url(draft))
 
@@ -816,7 +817,7 @@ def test_newest_version_offers_no_revert(editor, draft):
 
 def test_user_who_may_only_view_sees_history_but_cannot_revert(make_user, editor, draft):
     viewer = logged_in(make_user("victor", permissions=["view_process"]))
-    editor.post(change_url(draft), {**form_data(editor.get(change_url(draft))), "acronym": "X"})
+    editor.post(change_url(draft), {**form_data(editor.get(change_url(draft))), "acronym_en": "X"})
     revert = revert_actions(editor.get(history_url(draft)))[first_changeset(draft)]
 
     page = viewer.get(history_url(draft))
@@ -887,10 +888,10 @@ def test_second_editor_keeps_what_a_colleague_changed_meanwhile_alongside_their_
 ):
     alices_page = form_data(editor.get(change_url(draft)))
     bobs_page = form_data(second_editor.get(change_url(draft)))
-    alices_page["objectives"] = OBJECTIVES.replace("Central, West and North Africa", "the Sahel")
+    alices_page["objectives_en"] = OBJECTIVES.replace("Central, West and North Africa", "the Sahel")
     assert editor.post(change_url(draft), alices_page).status_code == 302
 
-    bobs_page["acronym"] = "BOB"
+    bobs_page["acronym_en"] = "BOB"
     bobs_page["participations-add-countries"] = "Italy"
     bobs_page["participations-add-role"] = "observer"
     response = second_editor.post(change_url(draft), bobs_page, follow=True)
@@ -911,10 +912,10 @@ def test_second_editor_chooses_between_their_version_and_a_colleagues_of_the_sam
 ):
     alices_page = form_data(editor.get(change_url(draft)))
     bobs_page = form_data(second_editor.get(change_url(draft)))
-    alices_page["objectives"] = "Alice's objectives."
+    alices_page["objectives_en"] = "Alice's objectives."
     editor.post(change_url(draft), alices_page)
-    bobs_page["objectives"] = "Bob's objectives."
-    bobs_page["acronym"] = "BOB"
+    bobs_page["objectives_en"] = "Bob's objectives."
+    bobs_page["acronym_en"] = "BOB"
     conflict_page = second_editor.post(change_url(draft), bobs_page)
     [conflict] = conflicts_shown(conflict_page)
     assert conflict.startswith("Objectives Theirs (alice, ")
@@ -925,7 +926,7 @@ def test_second_editor_chooses_between_their_version_and_a_colleagues_of_the_sam
     assert (draft.acronym, draft.objectives) == ("RP", "Alice's objectives.")
 
     data = form_data(conflict_page)
-    data["merge-choice-process.objectives"] = "mine"
+    data["merge-choice-process.objectives_en"] = "mine"
     response = second_editor.post(change_url(draft), data)
 
     assert response.status_code == 302, visible_text(response)
@@ -941,7 +942,7 @@ def test_a_country_added_meanwhile_is_kept_and_the_second_editor_is_told(
     alices_page["participations-add-countries"] = "Germany"
     assert editor.post(change_url(draft), alices_page).status_code == 302
 
-    bobs_page["objectives"] = "Bob's objectives."
+    bobs_page["objectives_en"] = "Bob's objectives."
     response = second_editor.post(change_url(draft), bobs_page, follow=True)
 
     assert messages_shown(response)[0] == (
@@ -959,7 +960,7 @@ def test_an_import_made_while_the_page_was_open_is_kept_and_the_editor_is_told(
     page = form_data(editor.get(change_url(draft)))
     admin_import(publisher, "participation", b"process,country,role\nrabat-process,DE,member\n")
 
-    page["acronym"] = "RAB"
+    page["acronym_en"] = "RAB"
     response = editor.post(change_url(draft), page, follow=True)
 
     assert messages_shown(response)[0] == (
@@ -973,7 +974,7 @@ def test_an_import_made_while_the_page_was_open_is_kept_and_the_editor_is_told(
 
 def test_saving_an_unchanged_page_opened_before_nobody_else_saved_succeeds(editor, draft):
     page = form_data(editor.get(change_url(draft)))
-    page["acronym"] = "RAB"
+    page["acronym_en"] = "RAB"
     assert editor.post(change_url(draft), page).status_code == 302
 
     page = form_data(editor.get(change_url(draft)))

@@ -1,10 +1,12 @@
-"""The shared lists the profiles point at: organisations, focus areas, regions."""
+"""The shared lists the profiles point at: organisations, focus areas, regions, each name in
+English, French and Spanish (rcp.admin.translations)."""
 
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from rcp.admin.spreadsheets import SpreadsheetAdmin
+from rcp.admin.translations import TranslatedListAdmin
 from rcp.models import (
     FocusArea,
     Organisation,
@@ -18,13 +20,14 @@ from rcp.resources import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SpreadsheetAdmin):
+class OrganisationAdmin(TranslatedListAdmin, SpreadsheetAdmin):
     resource_classes = [OrganisationResource]
     list_display = ["name", "acronym", "ceased_year", "process_count", "website"]
-    ordering = ["name"]  # the process count (GROUP BY) drops Meta.ordering in autocompletes
+    ordering = ["name_en"]  # the process count (GROUP BY) drops Meta.ordering in autocompletes
+    reading_order = "name"
     list_filter = [("ceased_year", admin.EmptyFieldListFilter)]
     search_fields = ["name", "acronym", "english_name"]
-    prepopulated_fields = {"slug": ["acronym"]}
+    prepopulated_fields = {"slug": ["acronym_en"]}
     autocomplete_fields = ["succeeded_by"]
     list_select_related = ["succeeded_by"]
 
@@ -37,12 +40,13 @@ class OrganisationAdmin(SpreadsheetAdmin):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(SpreadsheetAdmin):
+class FocusAreaAdmin(TranslatedListAdmin, SpreadsheetAdmin):
     resource_classes = [FocusAreaResource]
     list_display = ["name", "process_count"]
-    ordering = ["name"]  # the process count (GROUP BY) drops Meta.ordering in autocompletes
+    ordering = ["name_en"]  # the process count (GROUP BY) drops Meta.ordering in autocompletes
+    reading_order = "name"
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    prepopulated_fields = {"slug": ["name_en"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(process_count=Count("process_links"))
@@ -53,12 +57,13 @@ class FocusAreaAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(SpreadsheetAdmin):
+class RegionAdmin(TranslatedListAdmin, SpreadsheetAdmin):
     resource_classes = [RegionResource]
     list_display = ["name", "process_count"]
-    ordering = ["name"]  # the process count (GROUP BY) drops Meta.ordering in autocompletes
+    ordering = ["name_en"]  # the process count (GROUP BY) drops Meta.ordering in autocompletes
+    reading_order = "name"
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    prepopulated_fields = {"slug": ["name_en"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(process_count=Count("processes"))

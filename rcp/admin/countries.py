@@ -274,18 +274,19 @@ class ChangeSelectedForm(forms.Form):
         return cleaned
 
     def changes(self) -> dict[str, str]:
-        """The fields to set on each ticked row."""
+        """The fields to set on each ticked row: the English group and note (their French and
+        Spanish are translated once per group, rcp.admin.translations)."""
         data = self.cleaned_data
         changes = {}
         if data.get("role"):
             changes["role"] = data["role"]
         new_group = (data.get("new_group") or "").strip()
         if new_group:
-            changes["group"] = new_group
+            changes["group_en"] = new_group
         elif data.get("group"):
-            changes["group"] = "" if data["group"] == NO_GROUP else data["group"]
+            changes["group_en"] = "" if data["group"] == NO_GROUP else data["group"]
         if data.get("set_note"):
-            changes["note"] = data.get("note", "").strip()
+            changes["note_en"] = data.get("note", "").strip()
         return changes
 
 
@@ -302,12 +303,12 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
         rows.sort(
             key=lambda row: (
                 ROLE_ORDER.get(row.role, len(ROLE_ORDER)),
-                row.group.casefold(),
+                row.group_en.casefold(),
                 reading_order_key(row.country.name),
             )
         )
         self.rows = rows
-        self.groups = sorted({row.group for row in rows if row.group}, key=str.casefold)
+        self.groups = sorted({row.group_en for row in rows if row.group_en}, key=str.casefold)
         data = self.data if self.is_bound else None
         self.change_form = ChangeSelectedForm(
             data, prefix=f"{self.prefix}-change", groups=self.groups
@@ -316,9 +317,11 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
             data,
             prefix=f"{self.prefix}-add",
             groups=self.groups,
-            listed={row.country.code: (row.role, row.group) for row in rows},
+            listed={row.country.code: (row.role, row.group_en) for row in rows},
         )
         self.duplicates: set[str] = set()
+        #: The translations of the group labels and notes (set by ProcessAdmin._create_formsets).
+        self.label_translations = None
 
     # No form per row: the formset's own forms are none, whatever the management form says.
 
@@ -344,7 +347,7 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
         groups: list[dict] = []
         remove_label = gettext("Remove %(name)s")
         for row in self.rows:
-            key = (row.role, row.group)
+            key = (row.role, row.group_en)
             if not groups or groups[-1]["key"] != key:
                 groups.append({"key": key, "rows": []})
             groups[-1]["rows"].append(
@@ -352,7 +355,7 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
                     "pk": row.pk,
                     "code": row.country.code,
                     "name": row.country.name,
-                    "note": row.note,
+                    "note": row.note_en,
                     "selected": str(row.pk) in selected,
                     "removed": str(row.pk) in removed,
                     "duplicate": row.country.code in self.duplicates,
@@ -397,7 +400,7 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
         fields = set(self.change_form.changes()) if changing else set()
         problems += self.changed_meanwhile(changing, fields, removed)
         self.add_form.listed = {
-            row.country.code: (row.role, row.group)
+            row.country.code: (row.role, row.group_en)
             for pk, row in stored.items()
             if pk not in removed
         }
@@ -410,6 +413,9 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
                 entry.code for entry in self.add_form.entries if entry.code in listed
             }
         self.stored_rows = stored
+        labels = self.label_translations
+        if labels is not None and labels.is_bound and not labels.is_valid():
+            problems.append(gettext("Check the translations of the group names and notes."))
         if problems:
             raise forms.ValidationError(problems)
 
@@ -476,6 +482,7 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
     def has_changed(self):
         return bool(
             (self.change_form.is_bound and self.change_form.has_changed())
+            or (self.label_translations is not None and self.label_translations.has_changed())
             or (
                 self.add_form.is_bound
                 and (self.add_form.data.get(self.add_form.add_prefix("countries")) or "").strip()
@@ -509,7 +516,7 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
         group = self.add_form.chosen_group
         for entry in self.add_form.entries:
             participation = Participation(
-                process=self.instance, country=entry.code, role=role, group=group
+                process=self.instance, country=entry.code, role=role, group_en=group
             )
             participation.full_clean()
             participation.save()
@@ -567,7 +574,7 @@ class CountryEditorAdminMixin:
                 raise PermissionDenied
             rows = list(
                 Participation.objects.filter(process=process).values_list(
-                    "country", "role", "group"
+                    "country", "role", "group_en"
                 )
             )
         listed = {code: (role, group) for code, role, group in rows}

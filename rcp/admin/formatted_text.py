@@ -9,7 +9,7 @@ JavaScript the text box works as before: the preview region stays hidden.
 
 from django.contrib import messages
 from django.contrib.admin.widgets import AdminTextareaWidget
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.template import loader
 from django.urls import path, reverse
@@ -70,6 +70,15 @@ def dropped_markup_message(label: str, text: str) -> str | None:
     }
 
 
+def formatted_text_field(instance, name: str) -> str:
+    """The model field a form field ``name`` edits: "objectives" for ``objectives_fr``."""
+    try:
+        model_field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ""
+    return getattr(model_field, "translated_field", model_field).name
+
+
 class FormattedTextAdminMixin:
     """The formatted text fields of a model admin (``formatted_text_fields``): their help text,
     their preview view, and a warning after a save that stored markup the page leaves out.
@@ -93,7 +102,7 @@ class FormattedTextAdminMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         """The help text says exactly what the page keeps. The form does not trim the text:
         normalising does (keeping the first line's indent, which places a list)."""
-        if db_field.name in self.formatted_text_fields:
+        if getattr(db_field, "translated_field", db_field).name in self.formatted_text_fields:
             kwargs["help_text"] = FORMATTED_TEXT_EDITOR_HELP
             kwargs["strip"] = False
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -103,10 +112,12 @@ class FormattedTextAdminMixin:
         will show only in part (an unchanged one is not reported at every save; its preview
         says it)."""
         super().save_model(request, obj, form, change)
-        for name in self.formatted_text_fields:
-            if name not in form.fields or (change and name not in form.changed_data):
+        for name, field in form.fields.items():
+            if formatted_text_field(obj, name) not in self.formatted_text_fields:
                 continue
-            message = dropped_markup_message(str(form.fields[name].label), getattr(obj, name))
+            if change and name not in form.changed_data:
+                continue
+            message = dropped_markup_message(str(field.label), getattr(obj, name))
             if message:
                 self.message_user(request, message, level=messages.WARNING)
 

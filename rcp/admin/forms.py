@@ -1,23 +1,25 @@
 """The profile form."""
 
-from django import forms
-
 from rcp.admin.concurrency import ConcurrentFormMixin
 from rcp.admin.formatted_text import FormattedTextarea
+from rcp.admin.translations import language_columns
+from rcp.admin.widgets import PrefetchedLabelsForm
 from rcp.models import (
     Process,
 )
 
 
-class ProcessAdminForm(ConcurrentFormMixin, forms.ModelForm):
+class ProcessAdminForm(ConcurrentFormMixin, PrefetchedLabelsForm):
     """The profile form. Saving after a colleague saved merges both sets of changes, and
-    asks about the fields both changed (rcp.admin.concurrency)."""
+    asks about the fields both changed (rcp.admin.concurrency). Its autocompletes label the
+    regions and organisations from the profile as fetched (ProcessAdmin.get_object)."""
 
     class Meta:
         model = Process
+        # The language columns: a form field "name" would write the editor's language's.
         fields = [
-            "name",
-            "acronym",
+            *language_columns("name"),
+            *language_columns("acronym"),
             "slug",
             "status",
             "kind",
@@ -25,13 +27,15 @@ class ProcessAdminForm(ConcurrentFormMixin, forms.ModelForm):
             "activity",
             "established",
             "website",
-            "objectives",
+            *language_columns("objectives"),
             "has_official_secretariat",
             "secretariat_organisation",
-            "secretariat",
+            *language_columns("secretariat"),
             "associated_organisations",
         ]
-        widgets = {"objectives": FormattedTextarea, "secretariat": FormattedTextarea}
+        widgets = dict.fromkeys(
+            [*language_columns("objectives"), *language_columns("secretariat")], FormattedTextarea
+        )
 
     def clean_associated_organisations(self):
         organisations = self.cleaned_data["associated_organisations"]

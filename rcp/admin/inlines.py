@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from rcp.admin.translations import LanguageColumnsMixin, language_columns
 from rcp.admin.widgets import (
     CountryNameField,
     FastSelect,
@@ -100,9 +101,13 @@ class ProcessFocusAreaFormSet(ReadableDuplicatesFormSet):
     duplicate_field = "focus_area"
 
 
-class FastSelectInline(admin.TabularInline):
-    """Inline rows whose choice fields (countries, roles, precision) render fast."""
+class FastSelectInline(LanguageColumnsMixin, admin.TabularInline):
+    """Inline rows whose choice fields (countries, roles, precision) render fast; a text in
+    several languages is its columns (``title_en``, ``title_fr``...), the translations under the
+    English input (rcp_admin.inline_rows)."""
 
+    #: Said once by the disclosure the translations are in, not on every row.
+    translation_help = ""
     template = "admin/rcp/process/edit_inline/section.html"
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -143,7 +148,9 @@ class PrefetchedAutocompleteInlineMixin:
 class ProcessOrganisationInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
     model = ProcessOrganisation
     formset = ProcessOrganisationFormSet
-    fields = ["organisation", "role", "group", "position"]
+    # The group in English; its translations once per group, in the countries section's table
+    # (rcp.admin.translations.LabelTranslationsFormSet), not on every row.
+    fields = ["organisation", "role", "group_en", "position"]
     autocomplete_fields = ["organisation"]
     extra = 0
     verbose_name = _("organisation")
@@ -170,5 +177,12 @@ class ChairInline(PrefetchedAutocompleteInlineMixin, FastSelectInline):
 class MeetingInline(FastSelectInline):
     model = Meeting
     formset = FastFormSet
-    fields = ["title", "start_date", "end_date", "date_precision", "city", "country"]
+    fields = [
+        *language_columns("title"),
+        "start_date",
+        "end_date",
+        "date_precision",
+        *language_columns("city"),
+        "country",
+    ]
     extra = 0

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from rcp.admin.filters import ParticipatingCountryFilter
 from rcp.admin.spreadsheets import SpreadsheetAdmin
+from rcp.admin.translations import SearchEveryLanguageMixin, TranslatedListAdmin
 from rcp.models import (
     Chair,
     Meeting,
@@ -33,7 +34,7 @@ class ProfilePartAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ProfilePartAdmin):
+class ParticipationAdmin(TranslatedListAdmin, ProfilePartAdmin):
     resource_classes = [ParticipationResource]
     list_display = ["country", "process", "role", "group", "note"]
     list_filter = ["role", "process", ParticipatingCountryFilter]
@@ -43,7 +44,7 @@ class ParticipationAdmin(ProfilePartAdmin):
 
 
 @admin.register(ProcessOrganisation)
-class ProcessOrganisationAdmin(ProfilePartAdmin):
+class ProcessOrganisationAdmin(TranslatedListAdmin, ProfilePartAdmin):
     resource_classes = [ProcessOrganisationResource]
     list_display = ["organisation", "process", "role", "group", "position"]
     list_filter = ["role", "process"]
@@ -53,7 +54,7 @@ class ProcessOrganisationAdmin(ProfilePartAdmin):
 
 
 @admin.register(ProcessFocusArea)
-class ProcessFocusAreaAdmin(ProfilePartAdmin):
+class ProcessFocusAreaAdmin(SearchEveryLanguageMixin, ProfilePartAdmin):
     resource_classes = [ProcessFocusAreaResource]
     list_display = ["focus_area", "process", "position"]
     list_filter = ["process"]
@@ -63,7 +64,7 @@ class ProcessFocusAreaAdmin(ProfilePartAdmin):
 
 
 @admin.register(Chair)
-class ChairAdmin(ProfilePartAdmin):
+class ChairAdmin(SearchEveryLanguageMixin, ProfilePartAdmin):
     resource_classes = [ChairResource]
     list_display = ["holder_name", "process", "start_date", "end_date", "date_precision"]
     list_filter = ["process"]
@@ -73,7 +74,7 @@ class ChairAdmin(ProfilePartAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ProfilePartAdmin):
+class MeetingAdmin(TranslatedListAdmin, ProfilePartAdmin):
     resource_classes = [MeetingResource]
     list_display = ["title", "process", "start_date", "end_date", "city", "country"]
     list_filter = ["process", "date_precision"]

@@ -2,6 +2,9 @@
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,19 @@ from rcp.admin.legacy import LegacyImportAdminMixin, LegacyImportInline
 from rcp.admin.presence import PresenceAdminMixin
 from rcp.admin.review import ReviewAdminMixin, ReviewQueueFilter
 from rcp.admin.spreadsheets import SpreadsheetAdmin
+from rcp.admin.translations import (
+    LanguageColumnsMixin,
+    ReadingOrderMixin,
+    TranslationFilter,
+    label_translations_formset,
+    language_columns,
+    language_names,
+    search_in_every_language,
+    translation_status,
+    untranslated_summary,
+    with_translation_status,
+)
+from rcp.admin.widgets import PrefetchedAutocompleteSelect, PrefetchedAutocompleteSelectMultiple
 from rcp.models import (
     Process,
     PublicationStatus,
@@ -35,6 +51,8 @@ from rcp.workflow import allows, authorise, can_publish, delete_profile, mark_re
 
 @admin.register(Process)
 class ProcessAdmin(
+    LanguageColumnsMixin,
+    ReadingOrderMixin,
     FormattedTextAdminMixin,
     ConcurrencyAdminMixin,
     PresenceAdminMixin,
@@ -46,12 +64,15 @@ class ProcessAdmin(
 ):
     resource_classes = [ProcessResource]
     form = ProcessAdminForm
+    #: Said once, by the page's summary of what is not yet translated.
+    translation_help = ""
     change_list_template = "admin/rcp/process/change_list.html"
     change_form_template = "admin/rcp/process/change_form.html"
     object_history_template = "admin/rcp/process/profile_history.html"
     list_display = [
         "name",
         "acronym",
+        "translation_column",
         "kind",
         "activity",
         "status",
@@ -68,23 +89,47 @@ class ProcessAdmin(
         "activity",
         "regions",
         ParticipatingCountryFilter,
+        TranslationFilter,
     ]
     list_select_related = ["last_reviewed_by"]
-    search_fields = ["name", "acronym", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    # The columns of every language: a bare "name" is the editor's language's column only.
+    search_fields = search_in_every_language(Process, ["name", "acronym", "slug"])
+    ordering = ["name_en"]
+    reading_order = "name"
+    prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["regions", "associated_organisations", "secretariat_organisation"]
     readonly_fields = ["created_at", "updated_at", "last_reviewed_on", "last_reviewed_by"]
     actions = ["publish", "unpublish", "archive", "mark_as_reviewed"]
+    # Each text in English, French and Spanish: the language columns, never the field itself,
+    # which would write the editor's language (rcp.admin.translations).
     fieldsets = [
-        (None, {"fields": ["name", "acronym", "slug", "status", "opened_version", "opened_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    *language_columns("name"),
+                    *language_columns("acronym"),
+                    "slug",
+                    "status",
+                    "opened_version",
+                    "opened_at",
+                ]
+            },
+        ),
         (
             _("About the process"),
             {"fields": ["kind", "regions", "activity", "established", "website"]},
         ),
-        (_("Objectives"), {"fields": ["objectives"]}),
+        (_("Objectives"), {"fields": language_columns("objectives")}),
         (
             _("Secretariat"),
-            {"fields": ["has_official_secretariat", "secretariat_organisation", "secretariat"]},
+            {
+                "fields": [
+                    "has_official_secretariat",
+                    "secretariat_organisation",
+                    *language_columns("secretariat"),
+                ]
+            },
         ),
         (_("Association"), {"fields": ["associated_organisations"]}),
         (
@@ -105,7 +150,58 @@ class ProcessAdmin(
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_member_counts()
+        return with_translation_status(super().get_queryset(request).with_member_counts())
+
+    #: What the change page reads of the profile besides its row, fetched once: the form's
+    #: autocompletes label them (rcp.admin.widgets) and the translation summary reads them.
+    PROFILE_RELATED = ("regions", "associated_organisations", "secretariat_organisation")
+
+    def get_object(self, request, object_id, from_field=None):
+        process = super().get_object(request, object_id, from_field)
+        match = request.resolver_match
+        if process is not None and match and match.url_name == "rcp_process_change":
+            prefetch_related_objects([process], *self.PROFILE_RELATED)
+        return process
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = PrefetchedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = PrefetchedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _create_formsets(self, request, obj, change):
+        """The countries section's table of group labels and notes to translate, built from
+        the rows the countries and organisations sections fetch (no query of its own), for
+        the sections this editor may change."""
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_prefix = dict(
+            zip(
+                (f.prefix for f in formsets),
+                zip(formsets, inline_instances, strict=True),
+                strict=True,
+            )
+        )
+        countries = by_prefix.get("participations")
+        if countries is None or obj is None or obj.pk is None:
+            return formsets, inline_instances
+        sources = {}
+        if countries[0].can_change_rows:
+            sources["country-group"] = sources["country-note"] = countries[0].rows
+        organisations = by_prefix.get("organisation_roles")
+        if organisations is not None and organisations[1].has_change_permission(request, obj):
+            sources["organisation-group"] = list(organisations[0].get_queryset())
+        countries[0].label_translations = label_translations_formset(
+            request.POST if request.method == "POST" else None, obj, sources=sources
+        )
+        return formsets, inline_instances
 
     #: The sections of the change page, as its menu names them.
     SECTION_LABELS = {
@@ -140,7 +236,51 @@ class ProcessAdmin(
             for formset in context.get("inline_admin_formsets", [])
         ]
         context["show_save_and_add_another"] = False
+        context["language_names"] = language_names()
+        if obj is not None and obj.pk is not None:
+            context["untranslated"] = untranslated_summary(
+                self.profile_records(obj, context.get("inline_admin_formsets", []))
+            )
+            for formset in context.get("inline_admin_formsets", []):
+                if getattr(formset.formset, "label_translations", None) is not None:
+                    context["label_translations"] = formset.formset.label_translations
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def profile_records(process, inline_admin_formsets) -> list:
+        """The records whose texts the profile page shows, from what the change page has
+        fetched (rcp.multilingual.profile_records asks a prefetched profile for the same)."""
+        records = [process, *process.regions.all(), *process.associated_organisations.all()]
+        if process.secretariat_organisation_id:
+            records.append(process.secretariat_organisation)
+        for inline_admin_formset in inline_admin_formsets:
+            formset = inline_admin_formset.formset
+            if formset.prefix == "participations":
+                records.extend(formset.rows)
+            elif formset.prefix == "organisation_roles":
+                for role in formset.get_queryset():
+                    records.extend((role, role.organisation))
+            elif formset.prefix == "focus_area_links":
+                records.extend(link.focus_area for link in formset.get_queryset())
+            elif formset.prefix == "meetings":
+                records.extend(formset.get_queryset())
+        return records
+
+    def save_related(self, request, form, formsets, change):
+        """Then the translations of the group labels and notes (the countries editor's table):
+        after every section's rows, so that none of them, saved from the rows as the page
+        read them, writes back an old translation."""
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            labels = getattr(formset, "label_translations", None)
+            if labels is not None and labels.is_bound:
+                formset.changed_rows.extend(labels.save())
+
+    @admin.display(description=_("translations"))
+    def translation_column(self, process):
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((line,) for line in translation_status(process))
+        )
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count_column(self, process):

@@ -2,7 +2,7 @@
 fetched, options written without a template each."""
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -13,7 +13,7 @@ from django_countries import countries
 from rcp.countries import resolve_country, suggest_country
 
 
-class PrefetchedAutocompleteSelect(AutocompleteSelect):
+class PrefetchedAutocompleteMixin:
     """An autocomplete that labels its selected option from the row's own related object.
 
     Django's autocomplete runs one query per inline row to find the label of the
@@ -54,14 +54,27 @@ class PrefetchedAutocompleteSelect(AutocompleteSelect):
         )
 
 
+class PrefetchedAutocompleteSelect(PrefetchedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class PrefetchedAutocompleteSelectMultiple(PrefetchedAutocompleteMixin, AutocompleteSelectMultiple):
+    """The same, for several objects (a profile's regions), read from ``prefetch_related``."""
+
+
 class PrefetchedLabelsForm(forms.ModelForm):
-    """Hands each autocomplete the object the row already holds (see above)."""
+    """Hands each autocomplete the objects the row already holds (see above): a related object
+    from ``select_related``, related objects from ``prefetch_related``."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
         for name, field in self.fields.items():
             widget = getattr(field.widget, "widget", field.widget)
-            if not isinstance(widget, PrefetchedAutocompleteSelect):
+            if not isinstance(widget, PrefetchedAutocompleteMixin):
+                continue
+            if name in prefetched:
+                widget.selected_objects = {str(item.pk): item for item in prefetched[name]}
                 continue
             related = self.instance._state.fields_cache.get(name)
             if related is not None:

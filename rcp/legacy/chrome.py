@@ -55,11 +55,53 @@ NAVIGATION = {
     "english",
     "francais",
     "espanol",
+    # IOM's French and Spanish sites
+    "qui sommes nous",
+    "notre action",
+    "notre travail",
+    "ce que nous faisons",
+    "ou nous travaillons",
+    "partenariats",
+    "temps forts",
+    "agir",
+    "travailler avec nous",
+    "s impliquer",
+    "donnees et recherche",
+    "programme 2030",
+    "agenda 2030",
+    "a propos de l oim",
+    "actualites",
+    "medias",
+    "carrieres",
+    "faire un don",
+    "nous contacter",
+    "rechercher",
+    "accueil",
+    "oim",
+    "quienes somos",
+    "nuestro trabajo",
+    "que hacemos",
+    "donde trabajamos",
+    "alianzas",
+    "destacados",
+    "actue",
+    "trabaje con nosotros",
+    "participe",
+    "datos e investigacion",
+    "acerca de la oim",
+    "noticias",
+    "empleo",
+    "done",
+    "contacto",
+    "buscar",
+    "inicio",
 }
 # Chrome wherever it stands.
 ANYWHERE = {
     "skip to main content",
     "skip to content",
+    "aller au contenu principal",
+    "pasar al contenido principal",
     "related links",
     "strategic vision",
     "back to top",
@@ -77,7 +119,11 @@ DISCLAIMER = re.compile(
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"\u201d)]+", re.IGNORECASE)
 IOM_BLURB = re.compile(
     r"(international organization for migration \(iom\) is part of the united nations|"
-    r"as the leading inter-governmental organization promoting since 1951)",
+    r"as the leading inter-governmental organization promoting since 1951|"
+    r"organisation internationale pour les migrations \(oim\) fait partie du syst[èe]me des "
+    r"nations unies|principale organisation intergouvernementale qui promeut depuis 1951|"
+    r"organizaci[óo]n internacional para las migraciones \(oim\) forma parte del sistema de "
+    r"las naciones unidas|principal organizaci[óo]n intergubernamental que promueve desde 1951)",
     re.IGNORECASE,
 )
 # "Budapest Map", "Map of the region", "Photo: ...": captions of images.

@@ -79,7 +79,8 @@ PATTERNS = [
     rf"{_g('m1', M)}\s+{_g('d1', D)},?\s+{_g('y1', Y)}{DASH}{_g('m2', M)}\s+{_g('d2', D)},?\s+"
     rf"{_g('y2', Y)}",
     # 8 December – 9 December 2007; 30 November – 2 December 2010
-    rf"{_g('d1', D)}\s+{_g('m1', M)}{DASH}{_g('d2', D)}\s+{_g('m2', M)},?\s+{_g('y2', Y)}",
+    rf"{_g('d1', D)}\s+(?:de\s+)?{_g('m1', M)}{DASH}{_g('d2', D)}\s+(?:de\s+)?{_g('m2', M)},?\s+"
+    rf"(?:de\s+)?{_g('y2', Y)}",
     # November 30 – December 2, 2010
     rf"{_g('m1', M)}\s+{_g('d1', D)}{DASH}{_g('m2', M)}\s+{_g('d2', D)},?\s+{_g('y2', Y)}",
     # 29–30 November 2010; du 2 au 3 avril 2014
@@ -105,8 +106,8 @@ PATTERNS = [
     _g("iy", Y) + "-" + _g("im", MONTH_NUMBER) + "-" + _g("id", DAY_NUMBER),
     # 02.04.2014, 2/4/2014 (day first, as IOM writes)
     _g("ed", DAY_NUMBER) + "[./]" + _g("em", MONTH_NUMBER) + "[./]" + _g("ey", Y),
-    # April 2000
-    rf"{_g('m1', M)},?\s+{_g('y1', Y)}",
+    # April 2000; abril de 2000
+    rf"{_g('m1', M)},?\s+(?:de\s+)?{_g('y1', Y)}",
 ]
 COMPILED = [
     re.compile(rf"(?<![\w\u00c0-\u024f]){LEAD}(?:{WEEKDAY})?{pattern}(?![\w\u00c0-\u024f])", re.I)

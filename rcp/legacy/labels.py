@@ -2,9 +2,11 @@
 
 Pages name their sections in many ways ("Current Focus", "Current Thematic Focus", "Thematic
 Pillars", "Specific areas of focus include:", "Country chairing", "Current Presidency",
-"Participating States", "Observer Institutions", "Secretariat / Support Unit"), in English or
-French. Labels are compared folded (case, accents and punctuation ignored, counts in brackets
-removed) against the patterns below.
+"Participating States", "Observer Institutions", "Secretariat / Support Unit"), in English,
+French or Spanish ("Objectifs", "Observateurs", "Créé en"; "Objetivos", "Miembros",
+"Establecido en"): each language's labels are in its own table below, and a page's language is
+the one its labels are in (:func:`page_language`). Labels are compared folded (case, accents
+and punctuation ignored, counts in brackets removed) against the patterns.
 """
 
 import re
@@ -13,87 +15,181 @@ from dataclasses import dataclass
 from rcp.countries import normalise_country_text
 from rcp.legacy.extract import Line
 
-# (part, kind, pattern on the folded label). Parts are those of ``profile.PARTS`` plus
-# "objectives", "secretariat" and "extra" (a section the profile has no place for).
-SECTION_PATTERNS: list[tuple[str, str, str]] = [
-    ("objectives", "", r"(?:\w+ )?(?:objectives?|aims?|goals?|purpose|mandate|objectifs?|buts?)"),
-    ("objectives", "", r"(?:background|overview|about|introduction|description|presentation)"),
-    (
-        "focus",
-        "",
-        r"(?:current |recent )?(?:thematic |main |key |priority )?"
-        r"(?:focus|focus areas?|areas? of (?:focus|discussion|work|cooperation)|pillars?|"
-        r"priorities|priority areas|themes?|thematic areas|topics|issues)(?: of discussion)?",
-    ),
-    ("focus", "", r"specific (?:areas|topics|themes|issues) of .{0,40}(?:include|are)"),
-    ("focus", "", r"(?:areas|topics|themes) of discussion(?: include)?"),
-    (
-        "focus",
-        "",
-        r"(?:axes|domaines|themes|priorites|questions)(?: thematiques| prioritaires"
-        r"| d intervention| de discussion| actuels?| actuelles?| principaux| principales)*",
-    ),
-    ("focus", "", r"les domaines specifiques de discussion (?:comprennent|incluent)"),
-    (
-        "chairs",
-        "",
-        r"(?:chairing country|country chairing|chairs?|chairmanship|chairmanships|chairpersons?|"
-        r"presidency|current chair|current presidency|chair and co chair|co chairs?|"
-        r"troika|chairing|history of .{0,20}chair\w*|past chairs|previous chairs)",
-    ),
-    ("chairs", "", r"(?:presidence|presidences|pays assurant la presidence|presidence actuelle)"),
-    (
-        "secretariat",
-        "",
-        r"(?:[\w-]+ )?(?:secretariat|technical secretariat|support unit|secretariat support unit|"
-        r"secretariat and support unit|technical support unit|secretariats?)",
-    ),
-    ("secretariat", "", r"secretariat (?:technique|permanent)|secretariat"),
-    (
-        "members",
-        "",
-        r"(?:members?|membership|participants|participating (?:states|countries|governments)|"
-        r"membres|participation|current members|full members|composition)",
-    ),
-    ("members", "states", r"(?:member states|member countries|etats membres|pays membres)"),
-    ("members", "states", r"(?:etats|pays) participants"),
-    (
-        "members",
-        "organisations",
-        r"(?:member organi[sz]ations|member institutions|organisations membres|"
-        r"participating organi[sz]ations)",
-    ),
-    ("observers", "", r"(?:observers?|observateurs?|observer status)"),
-    ("observers", "states", r"(?:observer (?:states|countries)|(?:etats|pays) observateurs)"),
-    (
-        "observers",
-        "organisations",
-        r"(?:observer (?:organi[sz]ations|institutions|agencies|bodies)|"
-        r"(?:organisations|institutions) observatrices)",
-    ),
-    (
-        "partners",
-        "organisations",
-        r"(?:partners?|partner (?:organi[sz]ations|institutions|"
-        r"agencies)|(?:development|international|key|other) partners|partenaires|"
-        r"organisations partenaires|supporting organi[sz]ations)",
-    ),
-    ("partners", "states", r"partner (?:states|countries)"),
-    (
-        "meetings",
-        "",
-        r"(?:(?:recent|previous|past|upcoming|latest|key|main|other|major|future|ministerial) )?"
-        r"(?:meetings|events|conferences|meetings and events)",
-    ),
-    ("meetings", "", r"(?:reunions|evenements)(?: recentes| precedentes| a venir)?"),
-]
-# One expression tries the patterns in order (the first that matches the whole label wins):
-# one match per line instead of one per pattern.
-SECTIONS = re.compile(
-    "|".join(
-        rf"(?P<s{index}>{pattern})$" for index, (_p, _k, pattern) in enumerate(SECTION_PATTERNS)
+#: The languages whose labels pages are read in; English first (a label spelt the same in
+#: several, "Secretariat", counts as English).
+LANGUAGES = ("en", "fr", "es")
+
+# The section labels of each language: (part, kind, pattern on the folded label). Parts are
+# those of ``profile.PARTS`` plus "objectives", "secretariat" and "extra" (a section the profile
+# has no place for). Within a language the first pattern that matches the whole label wins.
+SECTION_PATTERNS: dict[str, list[tuple[str, str, str]]] = {
+    "en": [
+        ("objectives", "", r"(?:\w+ )?(?:objectives?|aims?|goals?|purpose|mandate)"),
+        ("objectives", "", r"(?:background|overview|about|introduction|description)"),
+        (
+            "focus",
+            "",
+            r"(?:current |recent )?(?:thematic |main |key |priority )?"
+            r"(?:focus|focus areas?|areas? of (?:focus|discussion|work|cooperation|interest)|"
+            r"pillars?|priorities|priority areas|themes?|thematic areas|topics|issues)"
+            r"(?: of discussion)?",
+        ),
+        ("focus", "", r"specific (?:areas|topics|themes|issues) of .{0,40}(?:include|are)"),
+        ("focus", "", r"(?:areas|topics|themes) of discussion(?: include)?"),
+        (
+            "chairs",
+            "",
+            r"(?:chairing country|country chairing|chairs?|chairmanship|chairmanships|"
+            r"chairpersons?|presidency|current chair|current presidency|chair and co chair|"
+            r"co chairs?|troika|chairing|history of .{0,20}chair\w*|past chairs|previous chairs)",
+        ),
+        (
+            "secretariat",
+            "",
+            r"(?:[\w-]+ )?(?:secretariat|technical secretariat|support unit|"
+            r"secretariat support unit|secretariat and support unit|technical support unit|"
+            r"secretariats?)",
+        ),
+        (
+            "members",
+            "",
+            r"(?:members?|membership|participants|participating (?:states|countries|governments)|"
+            r"participation|current members|full members|composition)",
+        ),
+        ("members", "states", r"(?:member states|member countries)"),
+        (
+            "members",
+            "organisations",
+            r"(?:member organi[sz]ations|member institutions|participating organi[sz]ations)",
+        ),
+        ("observers", "", r"(?:observers?|observer status)"),
+        ("observers", "states", r"observer (?:states|countries)"),
+        (
+            "observers",
+            "organisations",
+            r"observer (?:organi[sz]ations|institutions|agencies|bodies)",
+        ),
+        (
+            "partners",
+            "organisations",
+            r"(?:partners?|partner (?:organi[sz]ations|institutions|agencies)|"
+            r"(?:development|international|key|other) partners|supporting organi[sz]ations)",
+        ),
+        ("partners", "states", r"partner (?:states|countries)"),
+        (
+            "meetings",
+            "",
+            r"(?:(?:recent|previous|past|upcoming|latest|key|main|other|major|future|"
+            r"ministerial) )?(?:meetings|events|conferences|meetings and events)",
+        ),
+    ],
+    "fr": [
+        ("objectives", "", r"(?:\w+ )?(?:objectifs?|buts?|mandat)"),
+        ("objectives", "", r"(?:contexte|apercu|presentation|historique|a propos)"),
+        (
+            "focus",
+            "",
+            r"(?:axes|domaines|themes|priorites|questions|orientation|orientations)"
+            r"(?: thematiques| prioritaires| d intervention| de discussion| d interet| actuels?"
+            r"| actuelles?| principaux| principales)*",
+        ),
+        (
+            "focus",
+            "",
+            r"(?:les )?domaines specifiques (?:de discussion|d interet) (?:comprennent|incluent"
+            r"|sont)",
+        ),
+        (
+            "chairs",
+            "",
+            r"(?:presidence|presidences|pays assurant la presidence|presidence actuelle"
+            r"|presidences precedentes)",
+        ),
+        ("secretariat", "", r"secretariat (?:technique|permanent)|secretariat|unite d appui"),
+        ("members", "", r"(?:membres|composition|participants)"),
+        ("members", "states", r"(?:etats membres|pays membres|(?:etats|pays) participants)"),
+        ("members", "organisations", r"(?:organisations|institutions) (?:membres|participantes)"),
+        ("observers", "", r"(?:observateurs?|statut d observateur)"),
+        ("observers", "states", r"(?:etats|pays) observateurs"),
+        ("observers", "organisations", r"(?:organisations|institutions) observatrices"),
+        (
+            "partners",
+            "organisations",
+            r"(?:partenaires|organisations partenaires|partenaires (?:de developpement"
+            r"|internationaux|techniques et financiers))",
+        ),
+        ("partners", "states", r"(?:etats|pays) partenaires"),
+        (
+            "meetings",
+            "",
+            r"(?:reunions|evenements|conferences)(?: recentes| precedentes| passees| a venir"
+            r"| ministerielles)?",
+        ),
+    ],
+    "es": [
+        ("objectives", "", r"(?:\w+ )?(?:objetivos?|finalidad|proposito|mandato)"),
+        ("objectives", "", r"(?:antecedentes|descripcion|presentacion|introduccion|acerca de)"),
+        (
+            "focus",
+            "",
+            r"(?:enfoque|enfoques|areas?|ejes|temas|prioridades|cuestiones)"
+            r"(?: tematic[oa]s| prioritari[oa]s| de interes| de debate| de discusion| de trabajo"
+            r"| de cooperacion| actual(?:es)?| principales)*",
+        ),
+        (
+            "focus",
+            "",
+            r"(?:las )?areas especificas de (?:debate|discusion|interes) (?:incluyen|son)",
+        ),
+        (
+            "chairs",
+            "",
+            r"(?:presidencia|presidencias|presidencia actual|presidencia pro tempore"
+            r"|pais que ocupa la presidencia|presidencias anteriores)",
+        ),
+        (
+            "secretariat",
+            "",
+            r"(?:secretaria|secretaria tecnica|secretaria permanente"
+            r"|unidad de apoyo)",
+        ),
+        ("members", "", r"(?:miembros|composicion|participantes)"),
+        (
+            "members",
+            "states",
+            r"(?:estados miembros|paises miembros|(?:estados|paises) participantes)",
+        ),
+        (
+            "members",
+            "organisations",
+            r"(?:organizaciones|instituciones) (?:miembros|participantes)",
+        ),
+        ("observers", "", r"(?:observadores|estatus de observador|condicion de observador)"),
+        ("observers", "states", r"(?:estados|paises) observadores"),
+        ("observers", "organisations", r"(?:organizaciones|instituciones) observadoras"),
+        (
+            "partners",
+            "organisations",
+            r"(?:socios|asociados|organizaciones asociadas|socios (?:de desarrollo"
+            r"|internacionales|tecnicos))",
+        ),
+        ("partners", "states", r"(?:estados|paises) (?:socios|asociados)"),
+        (
+            "meetings",
+            "",
+            r"(?:reuniones|eventos|conferencias)(?: recientes| anteriores| pasadas| futuras"
+            r"| ministeriales)?",
+        ),
+    ],
+}
+# One expression per language tries its patterns in order: one match per line and language
+# instead of one per pattern.
+SECTIONS = {
+    language: re.compile(
+        "|".join(rf"(?P<s{index}>{pattern})$" for index, (_p, _k, pattern) in enumerate(table))
     )
-)
+    for language, table in SECTION_PATTERNS.items()
+}
 
 # Headings of sections a profile has no place for: their lines are reported, not guessed at.
 EXTRA_HEADING = re.compile(
@@ -105,37 +201,65 @@ EXTRA_HEADING = re.compile(
 )
 
 FIELD_PATTERNS = {
-    "type": r"type(?: of (?:process|forum))?|nature|type de processus",
+    "type": r"type(?: of (?:process|forum))?|nature|type de processus|tipo(?: de proceso)?",
     "association": r"(?:formal )?association.*|associated (?:regional )?organi[sz]ations?|"
-    r"association formelle.*|organisation regionale associee",
-    "website": r"(?:official )?(?:website|web site|site web|site internet|internet|url)",
-    "region": r"(?:regions?|regions? covered|region couverte|regions couvertes)",
-    "status": r"(?:status|statut|activity|state)",
+    r"association formelle.*|organisation regionale associee|asociacion formal.*|"
+    r"organizacion regional asociada",
+    "website": r"(?:official )?(?:website|web site|site web|site internet|internet|url)|"
+    r"(?:sitio|pagina) (?:web|de internet)(?: oficial)?",
+    "region": r"(?:regions?|regions? covered|region couverte|regions couvertes|"
+    r"region(?:es)? (?:cubierta|abarcadas?)s?)",
+    "status": r"(?:status|statut|activity|state|estatus|situacion)",
 }
 COMPILED_FIELDS = {key: re.compile(rf"^(?:{pattern})$") for key, pattern in FIELD_PATTERNS.items()}
 
+#: The words of each language that say when a process was established ("Established: 2001",
+#: "Créé en 2001", "Establecido en 2001"), before the year.
+ESTABLISHED_WORDS = {
+    "en": r"established|establishment|created|creation|launched|founded|set\s+up|inaugurated|"
+    r"initiated|started",
+    "fr": r"cr[ée]{2}e?|cr[ée]ation|[ée]tabli(?:e)?|lanc[ée]e?|fond[ée]e?|mis\s+en\s+place|"
+    r"date\s+de\s+cr[ée]ation|ann[ée]e\s+de\s+cr[ée]ation",
+    "es": r"establecid[oa]|cread[oa]|creaci[óo]n|fundad[oa]|lanzad[oa]|iniciad[oa]|"
+    r"puest[oa]\s+en\s+marcha|fecha\s+de\s+creaci[óo]n|a[ñn]o\s+de\s+creaci[óo]n",
+}
+ESTABLISHED_WORD = {
+    language: re.compile(rf"(?:{words})", re.IGNORECASE)
+    for language, words in ESTABLISHED_WORDS.items()
+}
 ESTABLISHED = re.compile(
-    r"^(?:year\s+|date\s+)?(?:of\s+)?(?P<word>established|establishment|created|creation|launched|"
-    r"founded|set\s+up|inaugurated|initiated|started|cr[ée]{2}e?|cr[ée]ation|[ée]tabli(?:e)?|"
-    r"lanc[ée]e?|fond[ée]e?|mis\s+en\s+place|date\s+de\s+cr[ée]ation|ann[ée]e\s+de\s+cr[ée]ation)"
-    r"(?:\s*(?:in|en|le|on|:|since))*\s*:?\s*"
-    r"(?P<date>(?:(?:[0-3]?\d(?:st|nd|rd|th|er)?\s+)?[A-Za-z\u00e9\u00fb]+\.?\s+)?)"
+    r"^(?:year\s+|date\s+)?(?:of\s+)?"
+    rf"(?P<word>{'|'.join(ESTABLISHED_WORDS.values())})"
+    r"(?:\s*(?:in|en|le|on|el|:|since|depuis|desde))*\s*:?\s*"
+    r"(?P<date>(?:(?:[0-3]?\d(?:st|nd|rd|th|er|º)?\s+)?(?:de\s+)?[A-Za-z\u00e9\u00fb]+\.?\s+"
+    r"(?:de\s+)?)?)"
     r"(?P<year>(?:19|20)\d{2})\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
+
+
+def established_language(word: str) -> str:
+    """The language of the word that says when a process was established."""
+    return next(
+        (language for language, pattern in ESTABLISHED_WORD.items() if pattern.fullmatch(word)),
+        LANGUAGES[0],
+    )
+
 
 CHAIR_FIELD = re.compile(
     r"^(?P<tenure>current|incoming|outgoing|past|previous|former|next|upcoming|present|"
     r"actuel(?:le)?|ancien(?:ne)?s?|prochaine?|future)?\s*"
     r"(?P<what>chair(?:s|man|manship|person|-in-office| in office)?|co-chairs?|presidency|"
-    r"president|pr[ée]sidence|pr[ée]sident(?:e)?|pays pr[ée]sident|chairing country)"
-    r"(?:\s+(?P<tenure2>actuel(?:le)?|sortante?|entrante?|pr[ée]c[ée]dente?s?|en exercice))?"
+    r"president|pr[ée]sidence|pr[ée]sident(?:e)?|pays pr[ée]sident|chairing country|"
+    r"presidencia(?:\s+pro\s+t[ée]mpore)?|presidenta?|pa[íi]s\s+que\s+preside)"
+    r"(?:\s+(?P<tenure2>actuel(?:le)?|sortante?|entrante?|pr[ée]c[ée]dente?s?|en exercice|"
+    r"actual|saliente|anterior(?:es)?|pr[óo]xima?|en ejercicio))?"
     r"\s*(?:\((?P<when>[^)]*)\))?\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 YEAR_CHAIR_FIELD = re.compile(
     r"^(?P<when>(?:19|20)\d{2}(?:\s*[-\u2013/]\s*(?:19|20)?\d{2})?)\s+"
-    r"(?:chair(?:s|manship)?|presidency|pr[ée]sidence)\s*:\s*(?P<value>.+)$",
+    r"(?:chair(?:s|manship)?|presidency|pr[ée]sidence|presidencia)\s*:\s*(?P<value>.+)$",
     re.IGNORECASE,
 )
 
@@ -159,6 +283,8 @@ class Label:
     kind: str = ""
     text: str = ""
     inline: str = ""
+    #: The language whose label it is (see ``LANGUAGES``).
+    language: str = "en"
 
 
 @dataclass
@@ -168,6 +294,8 @@ class Field:
     text: str = ""
     tenure: str = ""
     when: str = ""
+    #: The language of the field's label, when it says ("Créé en"); else English.
+    language: str = "en"
 
 
 #: A section label is a few words; a longer line is content (and is not matched at all, so a
@@ -175,17 +303,19 @@ class Field:
 MAX_LABEL_CHARS = 300
 
 
-def match_section(text: str) -> tuple[str, str] | None:
+def match_section(text: str) -> tuple[str, str, str] | None:
+    """(part, kind, language) of a section label, or None for a line that is not one."""
     if len(text) > MAX_LABEL_CHARS:
         return None
     key = fold(text)
     if not key or len(key.split()) > 9:
         return None
-    match = SECTIONS.match(key)
-    if match is None:
-        return None
-    part, kind, _pattern = SECTION_PATTERNS[int(match.lastgroup[1:])]
-    return part, kind
+    for language, sections in SECTIONS.items():
+        match = sections.match(key)
+        if match is not None:
+            part, kind, _pattern = SECTION_PATTERNS[language][int(match.lastgroup[1:])]
+            return part, kind, language
+    return None
 
 
 def split_label(text: str) -> tuple[str, str] | None:
@@ -206,9 +336,13 @@ def classify(line: Line) -> Label | Field | None:
     if not text:
         return None
     if match := ESTABLISHED.match(text):
-        if len(match.group("date").split()) <= 2:
+        if len([word for word in match.group("date").split() if word.casefold() != "de"]) <= 2:
             return Field(
-                "established", match.group("year"), text=text, when=match.group("rest").strip()
+                "established",
+                match.group("year"),
+                text=text,
+                when=match.group("rest").strip(),
+                language=established_language(match.group("word")),
             )
     if match := CHAIR_FIELD.match(text):
         return Field(
@@ -222,8 +356,8 @@ def classify(line: Line) -> Label | Field | None:
         return Field("chair", match.group("value").strip(), text=text, when=match.group("when"))
     found = match_section(text.rstrip(":"))
     if found and not (line.bullet and len(text.split()) > 4):
-        part, kind = found
-        return Label(part, kind, text=text)
+        part, kind, language = found
+        return Label(part, kind, text=text, language=language)
     if labelled := split_label(text):
         label, value = labelled
         key = fold(label)
@@ -232,8 +366,8 @@ def classify(line: Line) -> Label | Field | None:
                 return Field(field_key, value, text=text)
         found = match_section(label)
         if found:
-            part, kind = found
-            return Label(part, kind, text=label, inline=value)
+            part, kind, language = found
+            return Label(part, kind, text=label, inline=value, language=language)
     return None
 
 
@@ -246,3 +380,14 @@ def is_extra_heading(line: Line) -> bool:
     if line.bullet or not 1 <= len(words) <= 7 or re.search(r"[.!?;,]$", text):
         return False
     return bool(EXTRA_HEADING.search(text)) and text[0].isupper()
+
+
+def page_language(roles) -> str:
+    """The language of a page, from its labels (``classify``'s answers for its lines): the
+    one most of them are in; English when as many are in English, or none says."""
+    counts = dict.fromkeys(LANGUAGES, 0)
+    for role in roles:
+        if role is not None:
+            counts[role.language] += 1
+    best = max(LANGUAGES, key=lambda language: counts[language])
+    return best if counts[best] > counts[LANGUAGES[0]] else LANGUAGES[0]

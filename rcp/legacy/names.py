@@ -35,12 +35,15 @@ ORGANISATION_WORDS = re.compile(
     r"centre|center|office|bureau|programme|program|secretariat|network|association|"
     r"partnership|initiative|federation|foundation|league|ligue|committee|comit\w*|"
     r"government|ministry|minist\w*|unit|meeting|dialogue|process|processus|parliament|"
-    r"court|observatory|alliance|consortium|society|cooperation|coop\w*|states|nations)\b",
+    r"court|observatory|alliance|consortium|society|cooperation|coop\w*|states|nations|"
+    r"organizaci\w*|comunidad|comisi[óo]n|oficina|fondo|programa|consejo|instituto|"
+    r"asociaci[óo]n|uni[óo]n|estados|naciones|haut-commissariat|alto comisionado)\b",
     re.IGNORECASE,
 )
 NONE_VALUES = re.compile(
     r"^(none|n/?a|nil|not applicable|under discussion|to be (confirmed|determined|defined)|"
-    r"tbc|tbd|no formal .*|aucun\w*|n[ée]ant|en discussion|en cours de discussion|-)\.?$",
+    r"tbc|tbd|no formal .*|aucun\w*|n[ée]ant|en discussion|en cours de discussion|ningun[oa]|"
+    r"no aplica|en (?:discusi[óo]n|debate)|-)\.?$",
     re.IGNORECASE,
 )
 SUSPENDED = re.compile(r"\bsuspen\w*", re.IGNORECASE)
@@ -419,7 +422,8 @@ NUMBER_WORDS = {
 COUNTED = (
     r"(?:member\s+states|member\s+countries|member\s+organi[sz]ations?|members?|states|"
     r"countries|organi[sz]ations?|institutions|governments|participating\s+states|"
-    r"[\u00e9e]tats(?:\s+membres)?|pays(?:\s+membres)?|membres|organisations?)"
+    r"[\u00e9e]tats(?:\s+membres)?|pays(?:\s+membres)?|membres|organisations?|"
+    r"estados(?:\s+miembros)?|pa[\u00ede]ses(?:\s+miembros)?|miembros|organizaciones)"
 )
 # "53 AU Member States", "28 EU Member States", "79 ACP States", "12 countries of origin".
 GROUP_COUNT = re.compile(
@@ -427,7 +431,8 @@ GROUP_COUNT = re.compile(
     r"(?:Member\s+States|member\s+states|Member\s+Countries|States|states|countries|Countries)\b"
     r"|(?P<count2>\d{1,3})\s+(?P<phrase>(?:countries|states)\s+of\s+(?:origin|destination|transit)"
     r"|(?:origin|destination|transit)\s+(?:countries|states))"
-    r"|(?P<count3>\d{1,3})\s+(?:[\u00e9e]tats|pays)\s+membres\s+(?:de\s+l['\u2019]\s*|du\s+|de\s+la\s+|de\s+)"
+    r"|(?P<count3>\d{1,3})\s+(?:[\u00c9\u00e9Ee]tats|[Pp]ays|[Ee]stados|[Pp]a[\u00ede]ses)\s+"
+    r"(?:membres|miembros)\s+(?:de\s+l['\u2019]\s*|du\s+|de\s+la\s+|del\s+|de\s+los\s+|de\s+)"
     r"(?P<acr3>[A-Z]{2,})",
 )
 TOTAL_COUNT = re.compile(rf"(?P<count>\d{{1,4}})\s+{COUNTED}\b", re.IGNORECASE)

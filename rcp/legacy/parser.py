@@ -36,7 +36,7 @@ from rcp.legacy.blocs import bloc_of_label, in_group
 from rcp.legacy.chrome import URL, remove_chrome
 from rcp.legacy.dates import year_range
 from rcp.legacy.extract import Line, PageText, read_page
-from rcp.legacy.labels import Field, Label, classify, is_extra_heading
+from rcp.legacy.labels import LANGUAGES, Field, Label, classify, is_extra_heading, page_language
 from rcp.legacy.meetings import parse_meeting
 from rcp.legacy.names import (
     FOOTNOTE_LINE,
@@ -91,17 +91,19 @@ SECTION_NAMES = {
 TERMINAL = re.compile(r"[.!?:;)\]\u201d\"\u2019\u00bb*]$|\d$")
 INTRODUCTION = re.compile(
     r"\b(?:are|is|include|includes|including|comprise|comprises|consist of|namely|sont|"
-    r"comprennent|incluent|notamment)$",
+    r"comprennent|incluent|notamment|son|incluyen|comprenden|en particular)$",
     re.IGNORECASE,
 )
 SECRETARIAT_TEXT = re.compile(
-    r"\b(secretariat|secr[ée]tariat|support unit|technical support|"
+    r"\b(secretariat|secr[ée]tariat|secretar[íi]a|support unit|unidad de apoyo|technical support|"
     r"(?:technical|administrative|logistical) (?:and \w+ )?support)\b",
     re.IGNORECASE,
 )
 NO_SECRETARIAT = re.compile(
     r"^(?:there is )?no (?:official|formal|permanent|fixed)? ?secretariat\b[^.]*\.?\s*|"
-    r"^pas de secr[ée]tariat (?:officiel|permanent|formel)?[^.]*\.?\s*",
+    r"^pas de secr[ée]tariat (?:officiel|permanent|formel)?[^.]*\.?\s*|"
+    r"^no (?:hay|existe|tiene) (?:una |ninguna )?secretar[íi]a (?:oficial|permanente|formal)?"
+    r"[^.]*\.?\s*",
     re.IGNORECASE,
 )
 DORMANT = re.compile(
@@ -109,8 +111,8 @@ DORMANT = re.compile(
     r"(?:now |currently |largely |actuellement )?(?:dormant|inactive|en sommeil|inactif)\b",
     re.IGNORECASE,
 )
-ACTIVE_VALUES = {"active", "actif", "active process", "ongoing", "en activite"}
-DORMANT_VALUES = {"dormant", "inactive", "inactif", "en sommeil", "not active"}
+ACTIVE_VALUES = {"active", "actif", "active process", "ongoing", "en activite", "activo"}
+DORMANT_VALUES = {"dormant", "inactive", "inactif", "en sommeil", "not active", "inactivo"}
 KINDS_OF_PROCESS = [
     ("interregional", re.compile(r"inter[- ]?r[ée]gional|bi[- ]?regional", re.I)),
     ("global", re.compile(r"\bglobal\b|\bmondial|\binternational forum\b", re.I)),
@@ -164,6 +166,15 @@ NAME_VERBS = {
     "rassemble",
     "a",
     "fut",
+    "es",
+    "fue",
+    "tiene",
+    "busca",
+    "reune",
+    "reúne",
+    "promueve",
+    "constituye",
+    "agrupa",
 }
 NAME_CONNECTORS = {
     "of",
@@ -187,6 +198,14 @@ NAME_CONNECTORS = {
     "d",
     "l",
     "&",
+    "del",
+    "los",
+    "las",
+    "el",
+    "y",
+    "para",
+    "sobre",
+    "entre",
 }
 SLUG_STOPWORDS = NAME_CONNECTORS | {"a", "an", "or"}
 # Words no complete entry ends with: "To strengthen border management a".
@@ -215,6 +234,14 @@ CONTINUING_WORDS = {
     "ou",
     "au",
     "aux",
+    "del",
+    "los",
+    "las",
+    "el",
+    "y",
+    "o",
+    "para",
+    "con",
 }
 
 
@@ -253,9 +280,10 @@ def _is_prose(text: str) -> bool:
 class PageParser:
     """One page's parse. Use :func:`parse_page`."""
 
-    def __init__(self, page: PageText, *, name: str | None = None):
+    def __init__(self, page: PageText, *, name: str | None = None, language: str | None = None):
         self.page = page
         self.name_option = (name or "").strip()
+        self.language_option = language
         self.profile = ParsedProfile(source_url=page.source_url)
         self.report = Report()
         self.sections: list[Section] = []
@@ -353,6 +381,7 @@ class PageParser:
     def run(self) -> tuple[ParsedProfile, Report]:
         lines = join_labels_and_values(self.page.lines)
         roles = [self.classify(line) for line in lines]
+        self.profile.language = self.language_option or page_language(roles)
         first_known = next((i for i, role in enumerate(roles) if role is not None), -1)
         chrome = remove_chrome(lines, first_content=first_known)
         for line in chrome.before_start:
@@ -576,6 +605,15 @@ class PageParser:
             "prochaine": "incoming",
             "entrant": "incoming",
             "entrante": "incoming",
+            "actual": "current",
+            "en ejercicio": "current",
+            "anterior": "past",
+            "anteriores": "past",
+            "saliente": "past",
+            "próximo": "incoming",
+            "próxima": "incoming",
+            "proximo": "incoming",
+            "proxima": "incoming",
         }.get(tenure, tenure)
         self.read_chair_value(found.value, found.text, tenure, found.when, "Chairs")
 
@@ -1183,7 +1221,7 @@ class PageParser:
             for line in lines:
                 for match in WORD_START.finditer(line.text, 0, NAME_WINDOW):
                     name, acronym, _rest = _read_name(line.text, match.start())
-                    name = re.sub(r"^(?:the|le|la|l['\u2019])\s*", "", name, flags=re.I)
+                    name = re.sub(r"^(?:the|le|la|el|l['\u2019])\s*", "", name, flags=re.I)
                     words = words_of(name)
                     if len(words) >= 2 and words <= address:
                         phrases.append((len(words), name, acronym))
@@ -1425,7 +1463,8 @@ class PageParser:
 FIELD_ONLY = re.compile(
     r"^(?:type|established|created|launched|founded|formal association with regional or "
     r"multi-stakeholder organi[sz]ation|website|official website|regions?(?: covered)?|status|"
-    r"cr[ée]{2}e?|date de cr[ée]ation|site web|statut)\s*:?$",
+    r"cr[ée]{2}e?|date de cr[ée]ation|site web|statut|establecido|creado|fecha de creaci[óo]n|"
+    r"sitio web|estatus)\s*:?$",
     re.IGNORECASE,
 )
 
@@ -1457,7 +1496,7 @@ def split_title(text: str) -> tuple[str, str]:
     """ "Global Forum on Migration and Development (GFMD)" -> name and acronym;
     "EU-Horn of Africa Migration Route Initiative (Khartoum Process)" -> name and short name."""
     text = " ".join(text.split()).strip(" .:")
-    text = re.sub(r"^(?:the|le|la|l['\u2019])\s+(?=[A-Z0-9])", "", text, flags=re.I)
+    text = re.sub(r"^(?:the|le|la|el|l['\u2019])\s+(?=[A-Z0-9])", "", text, flags=re.I)
     match = re.match(r"^(?P<name>.+?)\s*\((?P<short>[^()]{1,40})\)$", text)
     if match:
         short = match.group("short").strip()
@@ -1473,7 +1512,7 @@ def same_name(a: str, b: str) -> bool:
 
 
 SENTENCE_START = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\u201d\s))(?P<article>(?:The|Le|La|L['\u2019])\s*)?(?=[A-Z0-9])"
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\u201d\s))(?P<article>(?:The|Le|La|L['\u2019]|El)\s*)?(?=[A-Z0-9])"
 )
 
 
@@ -1604,7 +1643,12 @@ def slug_words(url: str) -> set[str]:
     return {w for w in re.split(r"[-_]+", slug.casefold()) if w and not w.isdigit()}
 
 
-def parse_page(data: bytes | str, *, name: str | None = None) -> tuple[ParsedProfile, Report]:
-    """Read a legacy page (its text as a browser copies it, or its saved HTML)."""
+def parse_page(
+    data: bytes | str, *, name: str | None = None, language: str | None = None
+) -> tuple[ParsedProfile, Report]:
+    """Read a legacy page (its text as a browser copies it, or its saved HTML). The page's
+    language is that of its labels unless ``language`` (one of ``LANGUAGES``) says."""
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"Pages are read in {', '.join(LANGUAGES)}, not {language!r}")
     page = read_page(data)
-    return PageParser(page, name=name).run()
+    return PageParser(page, name=name, language=language).run()

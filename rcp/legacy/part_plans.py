@@ -79,20 +79,21 @@ def plan_countries(parsed, stored, *, accept_suggestions, findings, accepted) ->
                 )
             )
             continue
-        wanted[code] = {"role": country.role, "group": country.group, "note": country.note}
+        # The texts are English (named explicitly: ``group`` writes the active language).
+        wanted[code] = {"role": country.role, "group_en": country.group, "note_en": country.note}
     part = PartPlan("countries", on_page=bool(replaced_roles))
     if not replaced_roles:
         return part
     existing = {row.country.code: row for row in stored.participations.all()} if stored else {}
     labels = {
         "role": (field_label(Participation, "role"), _role),
-        "group": (field_label(Participation, "group"), _text),
-        "note": (field_label(Participation, "note"), _text),
+        "group_en": (field_label(Participation, "group"), _text),
+        "note_en": (field_label(Participation, "note"), _text),
     }
     for code, row in existing.items():
         if row.role in replaced_roles and code not in wanted:
             part.unlisted.append(
-                PlannedRow(_country_label(code, row.role, row.group), (code,), row)
+                PlannedRow(_country_label(code, row.role, row.group_en), (code,), row)
             )
     for code, values in wanted.items():
         if values["role"] not in replaced_roles:
@@ -100,7 +101,7 @@ def plan_countries(parsed, stored, *, accept_suggestions, findings, accepted) ->
         row = existing.get(code)
         if row is None:
             new = Participation(process=stored, country=code, **values)
-            label = _country_label(code, values["role"], values["group"])
+            label = _country_label(code, values["role"], values["group_en"])
             part.added.append(PlannedRow(label, (code,), new, values))
             continue
         changed, changes = _row_changes(row, values, labels)
@@ -139,7 +140,7 @@ def plan_organisations(parsed, stored, references) -> PartPlan:
         positions[written.role] = positions.get(written.role, 0) + 1
         wanted[key] = (
             organisation,
-            {"role": written.role, "group": written.group, "position": positions[written.role]},
+            {"role": written.role, "group_en": written.group, "position": positions[written.role]},
         )
     existing = (
         {record_key(link.organisation): link for link in stored.organisation_roles.all()}
@@ -148,7 +149,7 @@ def plan_organisations(parsed, stored, references) -> PartPlan:
     )
     labels = {
         "role": (field_label(ProcessOrganisation, "role"), _organisation_role),
-        "group": (field_label(ProcessOrganisation, "group"), _text),
+        "group_en": (field_label(ProcessOrganisation, "group"), _text),
         "position": (gettext("Place in the list"), _text),
     }
     for key, link in existing.items():
@@ -212,28 +213,28 @@ def plan_meetings(parsed, stored) -> PartPlan:
     part = PartPlan("meetings", on_page="meetings" in parsed.parts)
     if not part.on_page:
         return part
-    existing = {(m.start_date, m.title): m for m in stored.meetings.all()} if stored else {}
+    existing = {(m.start_date, m.title_en): m for m in stored.meetings.all()} if stored else {}
     wanted = set()
     for written in parsed.meetings:
         meeting = Meeting(
             process=stored,
-            title=written.title[:300],
+            title_en=written.title[:300],
             start_date=written.dates.start,
             end_date=written.dates.end,
             date_precision=written.dates.precision,
-            city=written.city,
+            city_en=written.city,
             country=written.country or "",
         )
         meeting.normalise_dates()
-        key = (meeting.start_date, meeting.title)
+        key = (meeting.start_date, meeting.title_en)
         if key in wanted:
             continue
         wanted.add(key)
-        plain_key = (meeting.start_date.isoformat(), meeting.title)
+        plain_key = (meeting.start_date.isoformat(), meeting.title_en)
         values = {
             "end_date": meeting.end_date,
             "date_precision": meeting.date_precision,
-            "city": meeting.city,
+            "city_en": meeting.city_en,
             "country": written.country or "",
         }
         old = existing.get(key)
@@ -241,8 +242,8 @@ def plan_meetings(parsed, stored) -> PartPlan:
             part.added.append(PlannedRow(_meeting_label(meeting), plain_key, meeting, values))
             continue
         changed = _dated_changes(old, meeting)
-        if old.city != meeting.city:
-            changed.append(FieldChange(field_label(Meeting, "city"), old.city, meeting.city))
+        if old.city_en != meeting.city_en:
+            changed.append(FieldChange(field_label(Meeting, "city"), old.city_en, meeting.city_en))
         if (old.country.code or "") != (written.country or ""):
             changed.append(
                 FieldChange(
@@ -255,7 +256,7 @@ def plan_meetings(parsed, stored) -> PartPlan:
             part.changed.append(PlannedRow(_meeting_label(old), plain_key, old, values, changed))
     for key, meeting in existing.items():
         if key not in wanted:
-            plain_key = (meeting.start_date.isoformat(), meeting.title)
+            plain_key = (meeting.start_date.isoformat(), meeting.title_en)
             part.unlisted.append(PlannedRow(_meeting_label(meeting), plain_key, meeting))
     return part
 

@@ -16,6 +16,11 @@ The rules of an update are here, once:
   published profile, where the editor must ask for it (``remove_unlisted``): otherwise they
   stay.
 
+A page in French or Spanish (``parsed.language``) is a translation: it fills that language's
+texts of the profile it matches and nothing else (:mod:`rcp.legacy.translations`), and is
+refused when it matches none (English is the source). English pages write the English columns
+(``name_en``, ``group_en``) by name, whatever the language the admin is in.
+
 Everything is read in a fixed number of queries, whatever the page's length, and nothing is
 written: a record the page names that is not on file (an organisation, a focus area, a region)
 is planned (:mod:`rcp.legacy.references`); each part is planned in :mod:`rcp.legacy.part_plans`,
@@ -26,21 +31,23 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.text import capfirst, slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_countries.fields import Country
 
-from rcp.legacy import part_plans
+from rcp.legacy import part_plans, translations
 from rcp.legacy import report as kinds
 from rcp.legacy.changes import FieldChange, PartPlan, field_label
 from rcp.legacy.profile import ParsedProfile
 from rcp.legacy.references import References, record_key
 from rcp.legacy.report import Finding, Report
 from rcp.models import Activity, Process, ProcessKind, PublicationStatus, join_with_and
+from rcp.multilingual import SOURCE_LANGUAGE, column, text_in, translated_fields
 
 
 class ImportRefused(Exception):
@@ -52,17 +59,22 @@ class ImportRefused(Exception):
 
 
 def find_existing(parsed: ParsedProfile) -> Process | None:
-    """The profile a page is about: same name, slug or acronym (either way round)."""
+    """The profile a page is about: same name (in any language), slug or acronym (either way
+    round); for a translated page, else the same year and the distinctive words of its name
+    (:func:`rcp.legacy.translations.by_distinctive_words`)."""
     name = parsed.name.strip()
     acronym = parsed.acronym.strip()
-    by_name = Q(name__iexact=name) | Q(slug=slugify(name)[:100])
+    in_any = translations.name_in_any_language
+    by_name = in_any("name", name) | Q(slug=slugify(name)[:100])
     if acronym:
-        by_name |= Q(name__iexact=acronym)
+        by_name |= in_any("name", acronym)
     matches = list(Process.objects.filter(by_name))
     if not matches and acronym:
-        matches = list(Process.objects.filter(acronym__iexact=acronym))
+        matches = list(Process.objects.filter(in_any("acronym", acronym)))
     if not matches and name:
-        matches = list(Process.objects.filter(acronym__iexact=name))
+        matches = list(Process.objects.filter(in_any("acronym", name)))
+    if not matches and parsed.language != SOURCE_LANGUAGE:
+        matches = translations.by_distinctive_words(parsed, Process.objects.all())
     if len(matches) > 1:
         raise ImportRefused(
             [
@@ -95,10 +107,23 @@ class ProfileImportPlan:
     findings: list[Finding]
     #: The names not countries whose suggestion the import uses.
     accepted: list[str]
+    #: The language the page is written in: another than English fills that language's texts
+    #: of the profile (:mod:`rcp.legacy.translations`).
+    language: str = SOURCE_LANGUAGE
+    #: For a translated page, what it has that the profile does not: reported, not written.
+    differences: list[str] = dataclass_field(default_factory=list)
 
     @property
     def created(self) -> bool:
         return self.process is None
+
+    @property
+    def is_translation(self) -> bool:
+        return self.language != SOURCE_LANGUAGE
+
+    def translation_summary(self) -> str:
+        """What a translated page does, for the preview."""
+        return TRANSLATION_SUMMARIES[self.language] % {"name": self.name}
 
     @property
     def removals_need_consent(self) -> bool:
@@ -226,6 +251,26 @@ def _record_values(record) -> list:
 PAGE_FIELDS = ("acronym", "kind", "activity", "established", "website", "objectives", "secretariat")
 
 
+TRANSLATION_SUMMARIES = {
+    "fr": gettext_lazy(
+        "This French page matches the profile “%(name)s”: it fills its French texts."
+    ),
+    "es": gettext_lazy(
+        "This Spanish page matches the profile “%(name)s”: it fills its Spanish texts."
+    ),
+}
+NO_PROFILE_TO_TRANSLATE = {
+    "fr": gettext_lazy(
+        "This French page matches no profile. English is the source of every profile: import "
+        "the English page first, then this one to fill its French texts."
+    ),
+    "es": gettext_lazy(
+        "This Spanish page matches no profile. English is the source of every profile: import "
+        "the English page first, then this one to fill its Spanish texts."
+    ),
+}
+
+
 def plan_profile_import(
     parsed: ParsedProfile,
     *,
@@ -238,10 +283,14 @@ def plan_profile_import(
     nobody changes it between the plan and its writing. Raises ``ImportRefused`` when the page
     matches several profiles, or names more associated organisations than a profile has."""
     stored = find_existing(parsed) if parsed.name else None
+    if stored is None and parsed.language != SOURCE_LANGUAGE:
+        raise ImportRefused([str(NO_PROFILE_TO_TRANSLATE[parsed.language])])
     if stored is not None:
         if lock:
             list(Process.objects.select_for_update().filter(pk=stored.pk).values_list("pk"))
         stored = Process.objects.for_profile_page().filter(pk=stored.pk).first()
+    if parsed.language != SOURCE_LANGUAGE:
+        return _plan_translation(parsed, stored, accept_suggestions=accept_suggestions)
     references = References(
         organisations=_organisations_named(parsed),
         focus_areas=parsed.focus_areas if "focus" in parsed.parts else [],
@@ -264,7 +313,9 @@ def plan_profile_import(
     ]  # fmt: skip
     return ProfileImportPlan(
         process=stored,
-        name=field_values.get("name", stored.name if stored else parsed.name),
+        name=field_values.get(
+            _column("name"), text_in(stored, "name", SOURCE_LANGUAGE) if stored else parsed.name
+        ),
         field_values=field_values,
         related_values=related_values,
         field_changes=changes,
@@ -273,6 +324,28 @@ def plan_profile_import(
         references=references,
         findings=findings,
         accepted=accepted,
+    )
+
+
+def _plan_translation(parsed, stored, *, accept_suggestions) -> ProfileImportPlan:
+    """The plan of a page in another language than English: it fills that language's texts
+    of ``stored``, and creates, removes or changes nothing else."""
+    translation = translations.plan_translation(
+        parsed, stored, accept_suggestions=accept_suggestions
+    )
+    return ProfileImportPlan(
+        process=stored,
+        name=text_in(stored, "name", SOURCE_LANGUAGE),
+        field_values=translation.field_values,
+        related_values={},
+        field_changes=translation.field_changes,
+        kept_fields=[],
+        parts=translation.parts,
+        references=References(),
+        findings=[],
+        accepted=[],
+        language=parsed.language,
+        differences=translation.differences,
     )
 
 
@@ -305,6 +378,12 @@ def _display(name: str, value) -> str:
     return str(value)
 
 
+def _column(name: str) -> str:
+    """The column an English page writes: ``name_en`` for a translated field (``name`` would
+    write the active language's, and the admin may be in French)."""
+    return column(name, SOURCE_LANGUAGE) if name in translated_fields(Process) else name
+
+
 def _plan_fields(parsed, stored, references, *, publish, findings):
     """The profile's fields (and regions and associated organisations) that change, and those
     the page does not give that stay."""
@@ -312,14 +391,15 @@ def _plan_fields(parsed, stored, references, *, publish, findings):
     wanted: dict = {}
     kept: list[tuple[str, str]] = []
     if stored is not None:
-        if parsed.name_source == "option" and parsed.name != stored.name:
+        stored_name = text_in(stored, "name", SOURCE_LANGUAGE)
+        if parsed.name_source == "option" and parsed.name != stored_name:
             wanted["name"] = parsed.name
-        elif parsed.name and parsed.name.casefold() != stored.name.casefold():
+        elif parsed.name and parsed.name.casefold() != stored_name.casefold():
             findings.append(
                 Finding(
                     kind=kinds.NAME,
                     message=f"The page calls the process “{parsed.name}”; the profile it "
-                    f"updates keeps its name, “{stored.name}” (give the new name with the "
+                    f"updates keeps its name, “{stored_name}” (give the new name with the "
                     "page to rename it)",
                 )
             )
@@ -327,8 +407,10 @@ def _plan_fields(parsed, stored, references, *, publish, findings):
         value = getattr(parsed, name)
         if value not in ("", None):
             wanted[name] = value
-        elif stored is not None and getattr(stored, name) not in ("", None):
-            kept.append((field_label(Process, name), _display(name, getattr(stored, name))))
+        elif stored is not None and getattr(stored, _column(name)) not in ("", None):
+            kept.append(
+                (field_label(Process, name), _display(name, getattr(stored, _column(name))))
+            )
     if parsed.has_official_secretariat is not None:
         wanted["has_official_secretariat"] = parsed.has_official_secretariat
         if not parsed.has_official_secretariat:
@@ -342,13 +424,13 @@ def _plan_fields(parsed, stored, references, *, publish, findings):
 
     field_values, changes = {}, []
     for name, value in wanted.items():
-        old = getattr(current, name)
+        old = getattr(current, _column(name))
         if name == "secretariat_organisation":
             if record_key(old) == record_key(value):
                 continue
         elif old == value:
             continue
-        field_values[name] = value
+        field_values[_column(name)] = value
         changes.append(
             FieldChange(field_label(Process, name), _display(name, old), _display(name, value))
         )

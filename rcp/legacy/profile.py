@@ -132,6 +132,9 @@ class ParsedProfile:
     #: The parts (see ``PARTS``) the page has, even if empty ("Observer States: none").
     parts: set[str] = field(default_factory=set)
     source_url: str = ""
+    #: The language the page is written in ("en", "fr" or "es"): a French or Spanish page is
+    #: a translation of a profile on file (:mod:`rcp.legacy.translations`).
+    language: str = "en"
 
     def to_json(self) -> dict:
         """The profile as JSON data, for :meth:`from_json` to give it back unchanged: an upload

@@ -6,7 +6,8 @@ the editor asks), made again in the import's transaction with the profile locked
 goes through the models and ``full_clean()``, in one transaction and one changeset (one version
 in the profile's history): if any record is invalid, nothing is written. A page updates the
 profile of the same name or acronym instead of creating a second one, and re-importing an
-unchanged page changes nothing.
+unchanged page changes nothing. A French or Spanish page fills the translations of the profile
+it matches (:mod:`rcp.legacy.translations`).
 """
 
 import logging
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from rcp.history_records import Source, SourceKind, changeset
 from rcp.legacy import report as kinds
@@ -26,6 +27,16 @@ from rcp.models import LegacyImport, Process, PublicationStatus
 from rcp.workflow import authorise, history_user
 
 logger = logging.getLogger("rcp.legacy")
+
+#: What importing a translated page did (``ImportOutcome.describe``).
+FILLED = {
+    "fr": gettext_lazy("Filled the French texts of the profile “%(name)s” (%(status)s)."),
+    "es": gettext_lazy("Filled the Spanish texts of the profile “%(name)s” (%(status)s)."),
+}
+FILLED_DRY_RUN = {
+    "fr": gettext_lazy("Would fill the French texts of the profile “%(name)s” (%(status)s)."),
+    "es": gettext_lazy("Would fill the Spanish texts of the profile “%(name)s” (%(status)s)."),
+}
 
 
 class ProfileChanged(ImportRefused):
@@ -49,7 +60,10 @@ class ImportOutcome:
             "name": self.process.name,
             "status": PublicationStatus(self.process.status).label,
         }
-        if self.dry_run and self.created:
+        if self.plan.is_translation:
+            texts = FILLED_DRY_RUN if self.dry_run else FILLED
+            text = str(texts[self.plan.language]) % values
+        elif self.dry_run and self.created:
             text = gettext("Would create the profile “%(name)s” (%(status)s).") % values
         elif self.dry_run:
             text = gettext("Would update the profile “%(name)s” (%(status)s).") % values
@@ -117,7 +131,8 @@ class _Writer:
             self.save(record)
         process = plan.process
         if process is None:
-            process = Process(name=plan.name, slug=unique_slug(plan.name))
+            # The English name, whatever the active language (``name`` would write its column).
+            process = Process(name_en=plan.name, slug=unique_slug(plan.name))
         for name, value in plan.field_values.items():
             setattr(process, name, value)
         authorise(process, actor=self.user)  # PermissionDenied: publishing needs a Publisher
@@ -130,7 +145,8 @@ class _Writer:
                 for row in part.unlisted:
                     self.delete(row.instance)
             for row in [*part.changed, *part.added]:
-                row.instance.process = process
+                if hasattr(row.instance, "process_id"):  # not a shared record a page translates
+                    row.instance.process = process
                 for name, value in row.values.items():
                     setattr(row.instance, name, value)
                 self.save(row.instance)

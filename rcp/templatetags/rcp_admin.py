@@ -4,6 +4,10 @@ from django import template
 from django.contrib.admin.templatetags.admin_modify import cell_count
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from rcp.admin.translations import language_name
+from rcp.multilingual import SOURCE_LANGUAGE
 
 register = template.Library()
 
@@ -18,6 +22,64 @@ def _cell(field) -> str:
         content = format_html("{}{}", errors.as_ul() if errors else "", field.field)
     classes = f"field-{name}" + (" hidden" if hidden else "")
     return format_html('<td class="{}">{}</td>', classes, content)
+
+
+def _language(field) -> str:
+    widget = getattr(field.field, "field", None)
+    widget = getattr(widget, "widget", None)
+    return getattr(widget, "attrs", {}).get("lang", "")
+
+
+@register.filter
+def is_translation(widget) -> bool:
+    """Whether a form field's widget edits a translation (``title_fr``): its column is not
+    shown, its input is in the English one's cell (rcp.admin.translations)."""
+    language = getattr(widget, "attrs", {}).get("lang", "")
+    return bool(language) and language != SOURCE_LANGUAGE
+
+
+def _cells(fields) -> list[str]:
+    """A cell per field, but the translations of a text (``title_fr``, ``title_es``) under its
+    English input, in a disclosure: the table is no wider for them."""
+    cells, translations = [], []
+
+    def close():
+        if translations:
+            summary = gettext("Translations")
+            opened = mark_safe(" open") if any(field.field.errors for field in translations) else ""
+            cells[-1] = (
+                cells[-1].removesuffix("</td>")
+                + str(
+                    format_html(
+                        '<details class="inline-translations"{}><summary>{}</summary>{}</details>',
+                        opened,
+                        summary,
+                        format_html_join(
+                            "",
+                            "<label>{}{}{}</label>",
+                            (
+                                (
+                                    language_name(_language(field)),
+                                    field.field.errors.as_ul() if field.field.errors else "",
+                                    field.field,
+                                )
+                                for field in translations
+                            ),
+                        ),
+                    )
+                )
+                + "</td>"
+            )
+            translations.clear()
+
+    for field in fields:
+        if not field.is_readonly and cells and is_translation(field.field.field.widget):
+            translations.append(field)
+            continue
+        close()
+        cells.append(str(_cell(field)))
+    close()
+    return cells
 
 
 @register.simple_tag
@@ -52,16 +114,8 @@ def inline_rows(inline_admin_formset):
             format_html("<p>{}</p>", original) if original else "",
             mark_safe("".join(hidden)),
         )
-        cells = format_html_join(
-            "",
-            "{}",
-            (
-                (_cell(field),)
-                for fieldset in inline_admin_form
-                for line in fieldset
-                for field in line
-            ),
-        )
+        fields = [field for fieldset in inline_admin_form for line in fieldset for field in line]
+        cells = mark_safe("".join(_cells(fields)))
         delete = ""
         if can_delete and original:
             delete = str(inline_admin_form.deletion_field().field)

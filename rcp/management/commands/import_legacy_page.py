@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rcp.history_records import Source, SourceKind, changeset
 from rcp.legacy import limits
 from rcp.legacy import report as kinds
+from rcp.legacy.labels import LANGUAGES
 from rcp.legacy.parser import parse_page
 from rcp.legacy.service import ImportRefused, import_profile
 from rcp.workflow import COMMAND_LINE
@@ -17,7 +18,9 @@ class Command(BaseCommand):
         "has wrong, and what the import changed. Profiles are drafts unless --publish. A page "
         "naming something that is not a country is not imported unless --accept-suggestions. "
         "What a published profile has and the page does not list stays unless "
-        "--remove-unlisted. Exits non-zero if any page was not imported."
+        "--remove-unlisted. A French or Spanish page (its language is that of its labels, or "
+        "--language) fills that language's texts of the profile it translates, which must exist. "
+        "Exits non-zero if any page was not imported."
     )
 
     def add_arguments(self, parser):
@@ -43,9 +46,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--name", help="The process's name, when the page has no title (one FILE only)."
         )
+        parser.add_argument(
+            "--language",
+            choices=LANGUAGES,
+            help="The language the pages are written in (default: that of their labels).",
+        )
 
     def handle(
-        self, *args, files, dry_run, publish, accept_suggestions, remove_unlisted, name, **options
+        self,
+        *args,
+        files,
+        dry_run,
+        publish,
+        accept_suggestions,
+        remove_unlisted,
+        name,
+        language=None,
+        **options,
     ):
         if name and len(files) > 1:
             raise CommandError("--name names one profile: give a single FILE with it.")
@@ -58,7 +75,7 @@ class Command(BaseCommand):
                 continue
             try:
                 limits.check_size(path.stat().st_size)
-                parsed, report = parse_page(path.read_bytes(), name=name)
+                parsed, report = parse_page(path.read_bytes(), name=name, language=language)
             except limits.PageTooLarge as error:
                 self.stderr.write(self.style.ERROR(f"{path}: {error}"))
                 failed.append(path)
@@ -104,6 +121,10 @@ class Command(BaseCommand):
         """What the import changes in an existing profile, part by part."""
         if plan.created:
             return
+        if plan.is_translation:
+            self.stdout.write(plan.translation_summary())
+            for difference in plan.differences:
+                self.stdout.write(f"  Not imported: {difference}")
         if plan.changes_nothing:
             self.stdout.write("Changes: none, the page matches the profile.")
             return

@@ -10,7 +10,8 @@ from rcp.models import Process
 
 class Command(BaseCommand):
     help = (
-        "Load the profiles bundled in fixtures/ into an empty database. "
+        "Load the data bundled in fixtures/ into an empty database: the profiles, and the "
+        "well-known organisations with their official names in English, French and Spanish. "
         "Does nothing once any profile exists, so editors' work is never overwritten."
     )
 
