@@ -90,7 +90,7 @@ def test_an_edit_in_the_admin_of_one_server_shows_at_once_on_the_other(site):
     change_url = f"/admin/rcp/process/{pk}/change/"
     form = editor.get(change_url)
     data = form_data(types.SimpleNamespace(content=form.body.encode()))
-    data["objectives"] = "Agreed by the ministers in Lisbon."
+    data["objectives_en"] = "Agreed by the ministers in Lisbon."
     saved = editor.post(change_url, data)
     assert saved.status == 302, saved.body[:2000]
 

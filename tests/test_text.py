@@ -316,7 +316,7 @@ def test_the_admin_refuses_a_text_over_the_limit_and_keeps_the_stored_one(admin_
     url = f"/admin/rcp/process/{process.pk}/change/"
     data = form_data(admin_client.get(url))
     # 2,001 lines as a browser sends them: 20,009 characters, each line break counted once.
-    data[field] = "\r\n".join(["Too long."] * 2001)
+    data[f"{field}_en"] = "\r\n".join(["Too long."] * 2001)
 
     response = admin_client.post(url, data)
 
