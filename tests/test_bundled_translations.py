@@ -47,7 +47,7 @@ PAGES = {
         "observers": "Observateurs",
         "meetings": "Réunions",
         "focus_areas": [
-            "souci des droits de l'homme et du bien-être des migrants",
+            "souci des droits de l’homme et du bien-être des migrants",
             "ressources humaines et fuite des cerveaux",
             "migration irrégulière",
             "migration et développement",
@@ -58,17 +58,17 @@ PAGES = {
             "partage des bonnes pratiques",
         ],
         "secretariat_text": (
-            "L'OIM appuie des activités de renforcement des capacités destinées tant aux "
-            "institutions de la CEDEAO qu'à ses États membres."
+            "L’OIM appuie des activités de renforcement des capacités destinées tant aux "
+            "institutions de la CEDEAO qu’à ses États membres."
         ),
         "organisations": [
             "Organisation internationale pour les migrations (OIM)",
-            "Communauté économique des États de l'Afrique de l'Ouest (CEDEAO)",
+            "Communauté économique des États de l’Afrique de l’Ouest (CEDEAO)",
             "Haut Commissariat des Nations Unies pour les réfugiés (HCR)",
         ],
         "meetings_list": [
             "4e sommet UE-Afrique, 2–3 avril 2014, Bruxelles, Belgique",
-            "Sommet Afrique-UE « Adoption du deuxième plan d'action, couvrant la période "
+            "Sommet Afrique-UE « Adoption du deuxième plan d’action, couvrant la période "
             "2011–2013 », 29–30 novembre 2010, Tripoli, Libye",
             "2e sommet Afrique-UE, 8–9 décembre 2007, Lisbonne, Portugal",
             "Réunion UE-Union africaine « Déclaration conjointe Afrique-UE sur la migration et "
@@ -125,7 +125,7 @@ OFFICIAL_NAMES = {
         ("Organización Internacional para las Migraciones", "OIM"),
     ),
     "ecowas": (
-        ("Communauté économique des États de l'Afrique de l'Ouest", "CEDEAO"),
+        ("Communauté économique des États de l’Afrique de l’Ouest", "CEDEAO"),
         ("Comunidad Económica de los Estados de África Occidental", "CEDEAO"),
     ),
     "au": (("Union africaine", "UA"), ("Unión Africana", "UA")),
