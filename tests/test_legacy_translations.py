@@ -402,17 +402,6 @@ def test_the_preview_says_the_french_page_fills_the_french_texts(
     assert (tripoli.name_en, tripoli.name_fr) == ("Tripoli Process", "Processus de Tripoli")
 
 
-SPANISH_SUMMARY_MSGID = (
-    "This Spanish page matches the profile “%(name)s”: it fills its Spanish texts."
-)
-FRENCH_CATALOGUE = PAGES.parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-
-
-@pytest.mark.skipif(
-    not FRENCH_CATALOGUE.exists()
-    or f'msgid "{SPANISH_SUMMARY_MSGID}"' not in FRENCH_CATALOGUE.read_text(encoding="utf-8"),
-    reason="the French translations of the legacy import's new messages are not merged yet",
-)
 @pytest.mark.django_db
 def test_the_preview_in_french_says_it_in_french(admin_client, tripoli):
     response = preview(admin_client, page("es"), **{"accept-language": "fr"})
