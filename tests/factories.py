@@ -36,6 +36,19 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     acronym = factory.Sequence(lambda n: f"ORG{n}")
 
 
+def iom_in_every_language(**kwargs) -> Organisation:
+    """IOM with its official names: OIM in French and Spanish."""
+    names = {
+        "name": "International Organization for Migration",
+        "name_fr": "Organisation internationale pour les migrations",
+        "name_es": "Organización Internacional para las Migraciones",
+        "acronym": "IOM",
+        "acronym_fr": "OIM",
+        "acronym_es": "OIM",
+    }
+    return OrganisationFactory(**(names | kwargs))
+
+
 class FocusAreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FocusArea

@@ -13,11 +13,11 @@ from .browser import axe_violations, visit
 from .factories import (
     FocusAreaFactory,
     MeetingFactory,
-    OrganisationFactory,
     ParticipationFactory,
     ProcessFactory,
     ProcessFocusAreaFactory,
     ProcessOrganisationFactory,
+    iom_in_every_language,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -44,14 +44,7 @@ def site(db):
     )
     africa = Region.objects.create(name="Africa", name_fr="Afrique", name_es="África")
     tripoli.regions.add(africa)
-    iom = OrganisationFactory(
-        name="International Organization for Migration",
-        name_fr="Organisation internationale pour les migrations",
-        name_es="Organización Internacional para las Migraciones",
-        acronym="IOM",
-        acronym_fr="OIM",
-        acronym_es="OIM",
-    )
+    iom = iom_in_every_language()
     theme = FocusAreaFactory(
         name="irregular migration", name_fr="migration irrégulière", name_es="migración irregular"
     )

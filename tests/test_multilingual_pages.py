@@ -21,6 +21,7 @@ from .factories import (
     ProcessFactory,
     ProcessFocusAreaFactory,
     ProcessOrganisationFactory,
+    iom_in_every_language,
 )
 from .pages import Element, facts, get_page, items, profile_url, section
 from .test_profile_page import PROCESS_LIST_QUERIES, PROFILE_PAGE_QUERIES
@@ -80,15 +81,7 @@ def profile(db):
         secretariat_es="La Comisión de la Unión Africana.",
     )
     process.regions.add(Region.objects.create(name="Africa", name_fr="Afrique", name_es="África"))
-    iom = OrganisationFactory(
-        name="International Organization for Migration",
-        name_fr="Organisation internationale pour les migrations",
-        name_es="Organización Internacional para las Migraciones",
-        acronym="IOM",
-        acronym_fr="OIM",
-        acronym_es="OIM",
-        slug="iom",
-    )
+    iom = iom_in_every_language(slug="iom")
     ProcessOrganisationFactory(process=process, organisation=iom, role="observer")
     theme = FocusAreaFactory(
         name="irregular migration", name_fr="migration irrégulière", name_es="migración irregular"

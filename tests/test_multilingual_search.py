@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from .factories import OrganisationFactory, ParticipationFactory, ProcessFactory
+from .factories import ParticipationFactory, ProcessFactory, iom_in_every_language
 from .pages import get_page
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +28,7 @@ postgresql_only = pytest.mark.skipif(
 def profiles(db):
     """The Tripoli Process in three languages, with IOM (OIM) as its secretariat and ECOWAS
     (CEDEAO) among its members; the Budapest Process in English only; a French-named draft."""
-    iom = OrganisationFactory(
-        name="International Organization for Migration",
-        name_fr="Organisation internationale pour les migrations",
-        name_es="Organización Internacional para las Migraciones",
-        acronym="IOM",
-        acronym_fr="OIM",
-        acronym_es="OIM",
-    )
+    iom = iom_in_every_language()
     tripoli = ProcessFactory(
         name="Tripoli Process",
         name_fr="Processus de Tripoli",
