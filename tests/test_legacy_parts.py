@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 
-from rcp.ceased_organisations import find_ceased
-from rcp.cities import country_of_city
 from rcp.countries import resolve_country
 from rcp.legacy import report as kinds
 from rcp.legacy.blocs import in_group
+from rcp.legacy.ceased_organisations import find_ceased
+from rcp.legacy.cities import country_of_city
 from rcp.legacy.dates import find_dates, year_range
 from rcp.legacy.names import parse_count, parse_organisation, split_countries
 from rcp.legacy.parser import parse_page, split_title

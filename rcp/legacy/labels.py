@@ -9,6 +9,7 @@ the one its labels are in (:func:`page_language`). Labels are compared folded (c
 and punctuation ignored, counts in brackets removed) against the patterns.
 """
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -285,6 +286,9 @@ class Label:
     inline: str = ""
     #: The language whose label it is (see ``LANGUAGES``).
     language: str = "en"
+    #: The label it was read as when the page misspells or rewords one ("Memebr Sates" read
+    #: as "member states"); empty for a label as this importer knows it.
+    read_as: str = ""
 
 
 @dataclass
@@ -305,17 +309,111 @@ MAX_LABEL_CHARS = 300
 
 def match_section(text: str) -> tuple[str, str, str] | None:
     """(part, kind, language) of a section label, or None for a line that is not one."""
+    found = read_section_label(text)
+    return found[:3] if found else None
+
+
+def read_section_label(text: str) -> tuple[str, str, str, str] | None:
+    """(part, kind, language, read as) of a section label: as this importer knows it (read
+    as ""), with the process's name after it ("Member States of the Rabat Process"), or
+    misspelt ("Members States", "Particpating Countries": read as the label it is closest
+    to). None for a line that is not a label."""
     if len(text) > MAX_LABEL_CHARS:
         return None
     key = fold(text)
     if not key or len(key.split()) > 9:
         return None
+    if found := _known_label(key):
+        return (*found, "")
+    if text.rstrip().endswith((".", "!", "?", ";", ",")):
+        return None  # a sentence ("A support unit in Accra."), not a reworded label
+    about = OF_THE_PROCESS.search(key)
+    if (
+        about
+        and not EXTRA_HEADING.search(about.group(0))
+        and (found := _known_label(key[: about.start()]))
+    ):
+        return (*found, "")
+    if closest := _closest_label(key):
+        return (*_known_label(closest), closest)
+    return None
+
+
+def _known_label(key: str) -> tuple[str, str, str] | None:
     for language, sections in SECTIONS.items():
         match = sections.match(key)
         if match is not None:
             part, kind, _pattern = SECTION_PATTERNS[language][int(match.lastgroup[1:])]
             return part, kind, language
     return None
+
+
+#: "Members of the Process", "Member States of the Sample Dialogue", "Membres du Processus",
+#: "Estados miembros del Proceso": a label followed by the name of what it is about (but not
+#: "Members of the Steering Committee": a section the profile has no place for).
+OF_THE_PROCESS = re.compile(
+    r"\s+(?:of|in|du|de|des|del|de la)\s+(?:the\s+|la\s+|le\s+|l\s+|el\s+)?.+$"
+)
+
+#: The labels pages most often misspell or reword, folded: a short line not known as a
+#: label is compared with these (see :func:`_closest_label`).
+USUAL_LABELS = [
+    "objectives",
+    "current focus",
+    "thematic focus",
+    "focus areas",
+    "chairing country",
+    "chairs",
+    "secretariat",
+    "members",
+    "member states",
+    "member countries",
+    "member organisations",
+    "participating states",
+    "participating countries",
+    "observers",
+    "observer states",
+    "observer countries",
+    "observer organisations",
+    "partners",
+    "partner organisations",
+    "meetings",
+    "recent meetings",
+    "objectifs",
+    "membres",
+    "etats membres",
+    "pays membres",
+    "observateurs",
+    "etats observateurs",
+    "organisations observatrices",
+    "reunions",
+    "objetivos",
+    "miembros",
+    "estados miembros",
+    "paises miembros",
+    "observadores",
+    "estados observadores",
+    "organizaciones observadoras",
+    "reuniones",
+]
+#: How alike a line and a usual label must be (difflib's ratio) to be read as that label:
+#: one or two letters wrong, swapped or added in a label of one to three words. Country
+#: names are never this close to a label (the closest, "Oman" and "Mali", are too short).
+LABEL_LIKENESS = 0.86
+MIN_FUZZY_CHARS = 7
+
+
+def _closest_label(key: str) -> str | None:
+    """The usual label a short line misspells, or None. A line that is a country's name is
+    never a label, however close."""
+    if len(key) < MIN_FUZZY_CHARS or len(key.split()) > 4:
+        return None
+    matches = difflib.get_close_matches(key, USUAL_LABELS, n=1, cutoff=LABEL_LIKENESS)
+    if not matches:
+        return None
+    from rcp.countries import resolve_country
+
+    return None if resolve_country(key) else matches[0]
 
 
 def split_label(text: str) -> tuple[str, str] | None:
@@ -354,20 +452,20 @@ def classify(line: Line) -> Label | Field | None:
         )
     if match := YEAR_CHAIR_FIELD.match(text):
         return Field("chair", match.group("value").strip(), text=text, when=match.group("when"))
-    found = match_section(text.rstrip(":"))
+    found = read_section_label(text.rstrip(":"))
     if found and not (line.bullet and len(text.split()) > 4):
-        part, kind, language = found
-        return Label(part, kind, text=text, language=language)
+        part, kind, language, read_as = found
+        return Label(part, kind, text=text, language=language, read_as=read_as)
     if labelled := split_label(text):
         label, value = labelled
         key = fold(label)
         for field_key, pattern in COMPILED_FIELDS.items():
             if pattern.match(key):
                 return Field(field_key, value, text=text)
-        found = match_section(label)
+        found = read_section_label(label)
         if found:
-            part, kind, language = found
-            return Label(part, kind, text=label, inline=value, language=language)
+            part, kind, language, read_as = found
+            return Label(part, kind, text=label, inline=value, language=language, read_as=read_as)
     return None
 
 

@@ -8,7 +8,7 @@ or not), so the line is read from its dates and places, and the title is what is
 import datetime
 import re
 
-from rcp.cities import country_of_city
+from rcp.legacy.cities import country_of_city
 from rcp.legacy.dates import find_dates, parse_year
 from rcp.legacy.names import country_code
 from rcp.legacy.profile import ParsedDates, ParsedMeeting

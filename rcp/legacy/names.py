@@ -509,6 +509,8 @@ def parse_group_heading(text: str) -> tuple[str, int | None] | None:
         return None
     if len(words) == 1:
         return None
+    if country_code(text.strip().rstrip(":")):
+        return None  # "United States" is a country, not the group of the "United"
     if country_code(label) and not re.search(r"member|states|countries", text, re.I):
         return None
     if label.casefold() in {"member", "members", "observer", "participating", "the", "all"}:

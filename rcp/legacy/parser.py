@@ -29,10 +29,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rcp.ceased_organisations import find_ceased
 from rcp.countries import normalise_country_text
 from rcp.legacy import report as kinds
 from rcp.legacy.blocs import bloc_of_label, in_group
+from rcp.legacy.ceased_organisations import find_ceased
 from rcp.legacy.chrome import URL, remove_chrome
 from rcp.legacy.dates import year_range
 from rcp.legacy.extract import Line, PageText, read_page
@@ -399,6 +399,7 @@ class PageParser:
             word for line in lines for word in re.findall(r"[^\W\d_]+", line.text.casefold())
         )
         self.segment(lines)
+        self.take_country_runs()
         self.read_fields()
         self.read_sections()
         self.read_unlabelled()
@@ -463,6 +464,68 @@ class PageParser:
                 self.take_markers(line, SECTION_NAMES["preamble"])
                 self.preamble.append(line)
 
+    def take_country_runs(self) -> None:
+        """A run of ``MIN_COUNTRY_RUN`` or more lines of country names in a prose part
+        (objectives, secretariat, focus areas, a section the profile has no place for, the
+        unlabelled text) is the list it looks like, under a heading this importer did not
+        know: it becomes a list of members (of observers when that heading says so), and the
+        report says where it was found."""
+        prose = [s for s in self.sections if s.part in PROSE_PARTS]
+        holders = [(SECTION_NAMES["unlabelled"], self.unlabelled, None)]
+        holders += [(section.name, section.lines, section) for section in prose]
+        for where, lines, holder in holders:
+            runs = list(self.country_runs(lines))
+            for start, end in reversed(runs):
+                heading = lines[start - 1] if start > 0 else None
+                if heading is not None and not self.looks_like_heading(heading):
+                    heading = None
+                first = start - 1 if heading is not None else start
+                part = "observers" if heading and OBSERVER_WORD.search(heading.text) else "members"
+                found = Section(part, heading=heading.text if heading else "")
+                found.lines = lines[start:end]
+                del lines[first:end]
+                self.sections.insert(self.sections.index(holder) + 1 if holder else 0, found)
+                self.profile.parts.add(part)
+                if heading is not None and (statement := parse_count(heading.text)):
+                    self.counts.append(CountCheck(part, "", statement))
+                self.report.add(
+                    kinds.UNPLACED,
+                    f"{end - start} lines of country names found in “{where}” (lines "
+                    f"{lines_span(found.lines)}"
+                    + (f", under “{_quote(heading.text, 80)}”" if heading else "")
+                    + f"): read as the {SECTION_NAMES[part].casefold()} they list",
+                    section=where,
+                    quote=_quote(" / ".join(line.text for line in found.lines), 300),
+                )
+
+    def country_runs(self, lines: list[Line]):
+        """(start, end) of each run of lines that are country names and nothing else."""
+        start = None
+        for index, line in enumerate([*lines, None]):
+            if line is not None and self.is_country_line(line):
+                start = index if start is None else start
+                continue
+            if start is not None and index - start >= MIN_COUNTRY_RUN:
+                yield start, index
+            start = None
+
+    def is_country_line(self, line: Line) -> bool:
+        text = line.text.strip().rstrip(".,;")
+        if not text or len(text) > 200 or YEAR.search(text):
+            return False
+        pieces, unread = self.split_countries(text)
+        return unread == 0 and bool(pieces) and all(piece.code for piece in pieces)
+
+    @staticmethod
+    def looks_like_heading(line: Line) -> bool:
+        text = line.text.strip()
+        return (
+            not line.bullet
+            and 1 <= len(text.split()) <= 8
+            and not re.search(r"[.!?;,]$", text)
+            and text[:1].isupper()
+        )
+
     def start_section(self, label: Label, current: Section | None) -> Section:
         """A label starts a section; a sub-label ("Observer States" under "Observers") starts
         a part of the same section, keeping its kind."""
@@ -473,6 +536,14 @@ class PageParser:
                 self.counts.append(CountCheck(label.part, label.kind, statement))
         section = Section(label.part, label.kind, heading=heading)
         self.sections.append(section)
+        if label.read_as:
+            self.report.add(
+                kinds.UNPLACED,
+                f"“{_quote(heading)}” is not a heading this importer knows; read as "
+                f"“{label.read_as}”, the one it is closest to",
+                section=section.name,
+                quote=heading,
+            )
         if label.part in {"members", "observers", "partners", "focus", "meetings", "chairs"}:
             self.profile.parts.add(label.part)
         return section
@@ -1145,7 +1216,7 @@ class PageParser:
         title_name, title_acronym = ("", "")
         if title_line is not None:
             title_name, title_acronym = split_title(title_line.text)
-        text_name, text_acronym, acronym_only = self.name_from_text()
+        text_name, text_acronym, acronym_only, text_alternatives = self.name_from_text()
         if self.name_option:
             name, acronym = split_title(self.name_option)
             self.profile.name_source = "option"
@@ -1154,6 +1225,11 @@ class PageParser:
                 or title_acronym
                 or (text_acronym if text_name and same_name(text_name, name) else "")
             )
+        elif title_name and any(same_name(title_name, other) for other in text_alternatives):
+            # Titled "Puebla Process", the text says "The Regional Conference on Migration
+            # (RCM) or the Puebla Process ...": the title is the short name of the full one.
+            name, acronym = text_name, text_acronym or title_name
+            self.profile.name_source = "text"
         elif title_name:
             name, acronym = title_name, title_acronym
             self.profile.name_source = "title"
@@ -1163,6 +1239,7 @@ class PageParser:
             name, acronym = text_name, text_acronym
             self.profile.name_source = "text"
             if acronym_only:
+                acronym = acronym or name
                 self.report.add(
                     kinds.NAME,
                     f"The page has no title; its text names the process only as “{name}”. "
@@ -1185,12 +1262,15 @@ class PageParser:
                 blocking=True,
             )
 
-    def name_from_text(self) -> tuple[str, str, bool]:
+    def name_from_text(self) -> tuple[str, str, bool, list[str]]:
         """The process's name as the first sentences of its objectives say it ("The Tripoli
         Process is ..."); the page's address helps choose between several. Returns the name,
-        the acronym, and whether the name is an acronym only. Names are looked for in the
+        the acronym, whether the name is an acronym only, and the other names the sentence
+        gives it. Names are looked for in the
         first ``NAME_WINDOW`` characters of the first lines: a page says its name early."""
-        lines = [*self.unlabelled, *self.objective_lines][:12]
+        # A sentence before the fields ("The Sample Forum (SF) is ...") may say it too.
+        sentences = [line for line in self.preamble if re.search(r"[.!?]$", line.text.strip())]
+        lines = [*sentences, *self.unlabelled, *self.objective_lines][:12]
         candidates = []
         for position, line in enumerate(lines):
             for candidate in name_candidates(line.text, NAME_WINDOW):
@@ -1209,12 +1289,12 @@ class PageParser:
             bonus = (
                 0.5 if acronym and (acronym in about or acronym.replace(" ", "") in address) else 0
             )
-            return (candidate.full, overlap + bonus, -candidate.position)
+            return (candidate.full, not candidate.bare, overlap + bonus, -candidate.position)
 
         if candidates:
             best = max(candidates, key=score)
             if best.full:
-                return best.name, best.acronym, False
+                return best.name, best.acronym, False, best.alternatives
         if address:
             # "... the objectives of the Prague Process are ...": a name the address spells.
             phrases = []
@@ -1227,11 +1307,11 @@ class PageParser:
                         phrases.append((len(words), name, acronym))
             if phrases:
                 _length, name, acronym = max(phrases, key=lambda phrase: phrase[0])
-                return name, acronym, False
+                return name, acronym, False, []
         if candidates:
             best = max(candidates, key=score)
-            return best.name, best.acronym, True
-        return "", "", False
+            return best.name, best.acronym, True, best.alternatives
+        return "", "", False, []
 
     # The checks ----------------------------------------------------------------------------
 
@@ -1460,6 +1540,18 @@ class PageParser:
             self.cut_off(last, section, "what was read of it is kept, what followed is missing")
 
 
+#: Parts read as free text or items that are never countries, where a run of country names
+#: is a list under a heading the importer did not know.
+PROSE_PARTS = {"objectives", "secretariat", "focus", "extra"}
+MIN_COUNTRY_RUN = 3
+OBSERVER_WORD = re.compile(r"\bobserv|\bobservateur|\bobservador", re.IGNORECASE)
+
+
+def lines_span(lines: list[Line]) -> str:
+    first, last = lines[0].number, lines[-1].number
+    return f"{first}–{last}" if last != first else str(first)
+
+
 FIELD_ONLY = re.compile(
     r"^(?:type|established|created|launched|founded|formal association with regional or "
     r"multi-stakeholder organi[sz]ation|website|official website|regions?(?: covered)?|status|"
@@ -1521,6 +1613,10 @@ class NameCandidate:
     name: str
     acronym: str
     position: int = 0
+    #: Other names the sentence gives ("… or the Puebla Process").
+    alternatives: list[str] = field(default_factory=list)
+    #: An acronym alone without "The" ("SDM was formed as ..."): the name of last resort.
+    bare: bool = False
 
     @property
     def full(self) -> bool:
@@ -1534,18 +1630,29 @@ def name_candidates(text: str, window: int | None = None) -> list[NameCandidate]
     migration (PAFOM) [formerly ...] is ..." (in sentences starting in ``text[:window]``)."""
     found = []
     for match in SENTENCE_START.finditer(text, 0, len(text) if window is None else window):
-        name, acronym, rest = _read_name(text, match.end())
+        name, acronym, rest, alternatives = _read_name_and_alternatives(text, match.end())
         if not name:
             continue
         verb = FIRST_WORD.search(text, rest)
-        if verb is None or verb.group(0).casefold() not in NAME_VERBS:
+        if acronym and verb is not None and verb.group(0)[:1].isupper():
+            # "The Sample (SDM) Dialogue is ...": the name goes on after its acronym.
+            more, _more_acronym, after = _read_name(text, verb.start())
+            following = FIRST_WORD.search(text, after)
+            if more and following and following.group(0).casefold() in NAME_VERBS:
+                name, verb = f"{name} {more}", following
+        if verb is None:
+            continue
+        if verb.group(0).casefold() not in NAME_VERBS and not (
+            # "The Sample Forum (SF) creates ...": any verb, after a name and its acronym.
+            acronym and verb.group(0).islower() and verb.start() == SPACES.match(text, rest).end()
+        ):
             continue
         if country_code(name) or (len(name.split()) < 2 and not looks_like_acronym(name)):
             continue
-        if not match.group("article") and len(name.split()) < 2 and not acronym:
-            # "MME is now ...": an acronym alone, without "The", names something in passing.
-            continue
-        found.append(NameCandidate(name, acronym))
+        # "MME is now ...": an acronym alone, without "The", may name something in passing;
+        # it is the process's name only when the page gives no other.
+        bare = not match.group("article") and len(name.split()) < 2 and not acronym
+        found.append(NameCandidate(name, acronym, alternatives=alternatives, bare=bare))
     return found
 
 
@@ -1569,8 +1676,17 @@ ALTERNATIVE_NAME = re.compile(
 
 def _read_name(text: str, start: int = 0) -> tuple[str, str, int]:
     """Read a capitalised name at ``start`` in ``text``; returns the name, its acronym, and
-    where the rest of the sentence starts. Reads only as far as the name goes (never the
-    whole rest of the text), so a page of many sentences is read in linear time."""
+    where the rest of the sentence starts (see :func:`_read_name_and_alternatives`)."""
+    name, acronym, position, _alternatives = _read_name_and_alternatives(text, start)
+    return name, acronym, position
+
+
+def _read_name_and_alternatives(text: str, start: int = 0) -> tuple[str, str, int, list[str]]:
+    """Read a capitalised name at ``start`` in ``text``; returns the name, its acronym,
+    where the rest of the sentence starts, and the other names it is given ("The Regional
+    Conference on Migration (RCM) or the Puebla Process": "Puebla Process"). Reads only as
+    far as the name goes (never the whole rest of the text), so a page of many sentences is
+    read in linear time."""
     tokens = TOKEN.finditer(text, start)
     current = next(tokens, None)
     following = next(tokens, None)
@@ -1598,7 +1714,7 @@ def _read_name(text: str, start: int = 0) -> tuple[str, str, int]:
             lower_used = True
         words.append(bare)
         if len(words) > MAX_NAME_WORDS:
-            return "", "", start  # a title in capitals, a list: no process's name is so long
+            return "", "", start, []  # a title in capitals, a list: no process's name is so long
         read.append(current)
         current, following = following, next(tokens, None)
         if token.endswith((";", ":")):
@@ -1612,10 +1728,11 @@ def _read_name(text: str, start: int = 0) -> tuple[str, str, int]:
         words.pop()
     name = " ".join(words).rstrip(",")
     if not name:
-        return "", "", start
+        return "", "", start, []
     # The rest starts after the last word kept (connectors dropped from the end are in it).
     position = read[len(words) - 1].end()
     acronym = ""
+    alternatives: list[str] = []
     for _step in range(4):
         position = SPACES.match(text, position).end()
         if match := ACRONYM_IN_BRACKETS.match(text, position):
@@ -1628,11 +1745,26 @@ def _read_name(text: str, start: int = 0) -> tuple[str, str, int]:
             position = match.end()
             continue
         if alternative := ALTERNATIVE_NAME.match(text, position):
-            acronym = acronym or alternative.group("alt").strip()
+            other = alternative.group("alt").strip()
+            alternatives.append(other)
+            acronym = acronym or acronym_of_short_name(other)
             position = alternative.end()
             continue
         break
-    return name, acronym, position
+    return name, acronym, position, alternatives
+
+
+#: Words a short name adds to an acronym: "MIDWA Process" is MIDWA's short name.
+GENERIC_NAME_WORDS = {"process", "dialogue", "forum", "initiative", "conference", "processus"}
+
+
+def acronym_of_short_name(short: str) -> str:
+    """ "MIDWA Process" -> "MIDWA"; "Colombo Process" stays as it is (a short name)."""
+    first, *rest = short.split()
+    if rest and looks_like_acronym(first) and first.isupper() and len(first) >= 2:
+        if all(word.casefold() in GENERIC_NAME_WORDS for word in rest):
+            return first
+    return short
 
 
 def slug_words(url: str) -> set[str]:

@@ -5,7 +5,7 @@ one matches: by acronym (and name, when several share the acronym), else by name
 name, else (a bare upper-case name) by acronym; a focus area by name or web address; a region
 by name. A record the page names that is not on file is planned as new, and an organisation
 on file gains only what it lacks: an acronym or English name, and the end of one that ceased
-to exist (:mod:`rcp.ceased_organisations`), with its successor.
+to exist (:mod:`rcp.legacy.ceased_organisations`), with its successor.
 
 The records are read in a fixed number of queries whatever the page's length, and nothing is
 written here: planning an import (:mod:`rcp.legacy.plan`) shows the editor what would change,
@@ -18,7 +18,7 @@ import operator
 from django.db.models import Q
 from django.utils.text import capfirst, slugify
 
-from rcp.ceased_organisations import find_ceased
+from rcp.legacy.ceased_organisations import find_ceased
 from rcp.legacy.profile import ParsedOrganisation
 from rcp.models import FocusArea, Organisation, Region
 from rcp.multilingual import LANGUAGE_CODES, SOURCE_LANGUAGE, column, text_in
