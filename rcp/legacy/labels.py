@@ -13,7 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from rcp.countries import normalise_country_text
+from rcp.countries import normalise_country_text, resolve_country
 from rcp.legacy.extract import Line
 
 #: The languages whose labels pages are read in; English first (a label spelt the same in
@@ -307,12 +307,6 @@ class Field:
 MAX_LABEL_CHARS = 300
 
 
-def match_section(text: str) -> tuple[str, str, str] | None:
-    """(part, kind, language) of a section label, or None for a line that is not one."""
-    found = read_section_label(text)
-    return found[:3] if found else None
-
-
 def read_section_label(text: str) -> tuple[str, str, str, str] | None:
     """(part, kind, language, read as) of a section label: as this importer knows it (read
     as ""), with the process's name after it ("Member States of the Rabat Process"), or
@@ -411,8 +405,6 @@ def _closest_label(key: str) -> str | None:
     matches = difflib.get_close_matches(key, USUAL_LABELS, n=1, cutoff=LABEL_LIKENESS)
     if not matches:
         return None
-    from rcp.countries import resolve_country
-
     return None if resolve_country(key) else matches[0]
 
 
