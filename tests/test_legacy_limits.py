@@ -23,9 +23,10 @@ from django.utils import timezone
 import rcp.admin.legacy
 from rcp.legacy import limits, pending
 from rcp.legacy import report as kinds
-from rcp.legacy.parser import MAX_SUGGESTIONS, MAX_YEARS, parse_page
+from rcp.legacy.parser import MAX_YEARS, parse_page
 from rcp.legacy.profile import ParsedProfile
 from rcp.legacy.report import MAX_LISTED, Report
+from rcp.legacy.state import MAX_SUGGESTIONS
 from rcp.models import LegacyImport, PendingUpload, Process, UploadPurpose
 
 from .legacy_pages import as_html, build

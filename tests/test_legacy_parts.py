@@ -11,7 +11,8 @@ from rcp.legacy.ceased_organisations import find_ceased
 from rcp.legacy.cities import country_of_city
 from rcp.legacy.dates import find_dates, year_range
 from rcp.legacy.names import parse_count, parse_organisation, split_countries
-from rcp.legacy.parser import parse_page, split_title
+from rcp.legacy.naming import split_title
+from rcp.legacy.parser import parse_page
 from rcp.legacy.service import ImportRefused, import_profile
 
 from .legacy_pages import build
