@@ -116,7 +116,103 @@ COUNTRY_ALIASES = {
     "republica checa": "CZ",
     "chipre": "CY",
     "yibuti": "DJ",
+    # Formal names without the title the rule below strips, and older or shortened ones.
+    "french republic": "FR",
+    "italian republic": "IT",
+    "hellenic republic": "GR",
+    "portuguese republic": "PT",
+    "lebanese republic": "LB",
+    "argentine republic": "AR",
+    "togolese republic": "TG",
+    "gabonese republic": "GA",
+    "swiss confederation": "CH",
+    "libyan arab jamahiriya": "LY",
+    "bosnia herzegovina": "BA",
+    "luxemburg": "LU",
+    "burkina": "BF",
+    "centrafrique": "CF",
+    "korea dpr": "KP",
+    "hong kong sar": "HK",
+    "macau": "MO",
+    "macau sar": "MO",
+    # Not China: the formal title is not stripped from this one.
+    "republic of china": "TW",
+    "people s republic of china": "CN",
 }
+
+#: Formal titles of states, as normalised words: "Kingdom of Morocco", "Republic of Yemen",
+#: "Royaume du Maroc", "República del Ecuador" read as the name after the title. ISO's and
+#: django-countries' lists give short names only (pycountry's official names are in English
+#: only, and one per country), so a rule on the title reads every language's formal names.
+#: Titles that change which country is meant ("Democratic Republic of ...", "People's
+#: Republic of ...") are not here: their countries are in the index or the aliases above.
+FORMAL_TITLES = tuple(
+    sorted(
+        (
+            tuple(title.split())
+            for title in (
+                "kingdom of",
+                "kingdom of the",
+                "hashemite kingdom of",
+                "republic of",
+                "republic of the",
+                "federal republic of",
+                "federal democratic republic of",
+                "islamic republic of",
+                "arab republic of",
+                "united republic of",
+                "socialist republic of",
+                "democratic socialist republic of",
+                "people s democratic republic of",
+                "bolivarian republic of",
+                "oriental republic of",
+                "co operative republic of",
+                "plurinational state of",
+                "independent state of",
+                "state of",
+                "sultanate of",
+                "principality of",
+                "grand duchy of",
+                "commonwealth of",
+                "commonwealth of the",
+                "royaume du",
+                "royaume de",
+                "royaume d",
+                "republique du",
+                "republique de",
+                "republique de la",
+                "republique d",
+                "republique islamique de",
+                "republique islamique d",
+                "republique federale d",
+                "republique arabe d",
+                "etat de",
+                "etat du",
+                "etat d",
+                "sultanat d",
+                "principaute de",
+                "grand duche de",
+                "reino de",
+                "reino de los",
+                "republica de",
+                "republica del",
+                "republica de la",
+                "republica islamica de",
+                "republica federal de",
+                "republica arabe de",
+                "republica bolivariana de",
+                "estado de",
+                "estado plurinacional de",
+                "sultanato de",
+                "principado de",
+                "gran ducado de",
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+FORMAL_TITLES_SET = frozenset(FORMAL_TITLES)
 
 # "St Lucia", "St. Kitts and Nevis": "saint" as the index writes it.
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "is": "islands"}
@@ -174,6 +270,10 @@ def _country_index() -> dict[str, str]:
                 add(f"{tail} {inverted.group('head')}", code)
     for alias, code in COUNTRY_ALIASES.items():
         add(alias, code)
+    # "The former Yugoslav Republic of Macedonia" is also written without its article.
+    for key, code in list(index.items()):
+        if key.startswith("the "):
+            index.setdefault(key[4:], code)
     return index
 
 
@@ -195,7 +295,35 @@ def resolve_country(text: str) -> str | None:
     key = normalise_country_text(value)
     if key in index:
         return index[key]
-    return index.get(" ".join(_without_article(key.split())))
+    words = key.split()
+    for named in (words, _without_article(words)):
+        if " ".join(named) in index:
+            return index[" ".join(named)]
+        untitled = _without_formal_title(named)
+        if untitled is not None:
+            for name in (untitled, _without_article(untitled)):
+                if " ".join(name) in index:
+                    return index[" ".join(name)]
+    return None
+
+
+#: Every beginning of a formal title, to tell in one lookup whether words may start one.
+_TITLE_BEGINNINGS = frozenset(title[:n] for title in FORMAL_TITLES for n in range(1, len(title)))
+_TITLE_FIRST_WORDS = frozenset(title[0] for title in FORMAL_TITLES)
+
+
+def _without_formal_title(words: list[str]) -> list[str] | None:
+    """The words after a formal title ("kingdom of morocco": ["morocco"]), or None."""
+    if not words or words[0] not in _TITLE_FIRST_WORDS:
+        return None
+    for title in FORMAL_TITLES:  # the longest first: "republic of the", then "republic of"
+        if len(words) > len(title) and tuple(words[: len(title)]) == title:
+            return words[len(title) :]
+    return None
+
+
+def _begins_formal_title(words: Sequence[str]) -> bool:
+    return tuple(words) in _TITLE_BEGINNINGS or tuple(words) in FORMAL_TITLES_SET
 
 
 def _without_article(words: list[str]) -> list[str]:
@@ -218,10 +346,23 @@ def may_begin_country_name(words: Sequence[str]) -> bool:
     words of :func:`normalise_country_text`, so a reader of long lines tries longer runs of
     words only where one could still be a country."""
     beginnings = _name_beginnings()
-    if tuple(words) in beginnings:
-        return True
-    named = _without_article(list(words))
-    return not named or tuple(named) in beginnings
+    for named in (list(words), _without_article(list(words))):
+        if not named or tuple(named) in beginnings or _begins_formal_title(named):
+            return True
+        untitled = _without_formal_title(named)
+        if untitled is not None and may_begin_country_name(untitled):
+            return True
+    return False
+
+
+def is_start_of_country_name(text: str) -> bool:
+    """Whether ``text`` is a country's name cut short: "Tuni", "Central African Rep", the
+    last entry of a page saved in the middle of a word (never a whole name, and never
+    fewer than three letters, which begin too many)."""
+    key = normalise_country_text(text)
+    if len(key) < 3 or resolve_country(key):
+        return False
+    return any(name.startswith(key) for name in _country_index())
 
 
 @functools.cache

@@ -42,6 +42,7 @@ from rcp.models import (
     ReviewStep,
 )
 from rcp.multilingual import LANGUAGE_CODES, column, stored_fields
+from rcp.rows import match_rows, set_links
 from rcp.workflow import authorise
 
 #: The parts of a profile, restored with it.
@@ -426,6 +427,16 @@ def same_row(model, a, b) -> bool:
     return all(getattr(a, f.attname) == getattr(b, f.attname) for f in stored_fields(model))
 
 
+def links_of(record) -> dict:
+    """The many-to-many links a profile's history ``record`` kept: ``{field name: ids}``."""
+    return {
+        "regions": [row.region_id for row in record.regions.all()],
+        "associated_organisations": [
+            row.organisation_id for row in record.associated_organisations.all()
+        ],
+    }
+
+
 def same_name(record) -> Q:
     """Profiles with the name of ``record`` (a history record) in one of its languages: names
     are unique in each language."""
@@ -528,10 +539,7 @@ def revert_process(process: Process, *, to: datetime.datetime, user=None) -> Pro
         process._change_reason = _("Reverted to the version of %(date)s") % {"date": to.isoformat()}
         authorise(process, actor=user)  # the status is not reverted: nothing to decide
         process.save()
-        process.regions.set([row.region_id for row in snapshot.regions.all()])
-        process.associated_organisations.set(
-            [row.organisation_id for row in snapshot.associated_organisations.all()]
-        )
+        set_links(process, links_of(snapshot))
         for model in PROFILE_PARTS:
             restore_parts(model, process, to)
     log_event("revert", process=process.slug, user=user, reverted_to=to)
@@ -544,17 +552,13 @@ def restore_parts(model, process: Process, to: datetime.datetime) -> None:
     Rows that differ are removed before the wanted ones are written back, so unique rules
     (a country once per process) never clash halfway through.
     """
-    wanted = parts_at(model, process.pk, to)
-    current = {row.pk: row for row in model.objects.filter(process=process)}
-    names = [f.attname for f in stored_fields(model)]
-    for pk, row in current.items():
-        if pk not in wanted or not same_row(model, row, wanted[pk]):
-            row.delete()
-    for pk, row in wanted.items():
-        if pk in current and same_row(model, current[pk], row):
-            continue
-        restored = model(**{name: getattr(row, name) for name in names})
-        restored.save(force_insert=True)
+    match_rows(
+        model.objects.filter(process=process),
+        parts_at(model, process.pk, to).values(),
+        same=lambda row, then: same_row(model, row, then),
+        delete=lambda row: row.delete(),
+        save=lambda then: then.save(force_insert=True),
+    )
 
 
 def deleted_processes():
@@ -602,11 +606,7 @@ def recover_process(process_id: int, *, user=None) -> Process:
         process.created_at = deletion.created_at
         # The deletion record has no links left (they are deleted before the profile): take
         # them from the record before it.
-        links = deletion.prev_record or deletion
-        process.regions.set([row.region_id for row in links.regions.all()])
-        process.associated_organisations.set(
-            [row.organisation_id for row in links.associated_organisations.all()]
-        )
+        set_links(process, links_of(deletion.prev_record or deletion))
         # The parts were deleted just before or after the profile, in the same changeset.
         same_changeset = [
             record.history_date

@@ -182,3 +182,134 @@ def test_a_sentence_before_the_fields_names_the_process():
     )
     profile, _report = parse_page(page)
     assert (profile.name, profile.acronym) == ("Sample Forum on Mobility", "SFM")
+
+
+def observer_organisations(profile):
+    return sorted(o.acronym or o.name for o in profile.organisations if o.role == "observer")
+
+
+def with_members_last(members_text, observers_text=None):
+    """The sample page with its members (and observers) as the last lines of the page."""
+    replace = {"members": members_text}
+    without = ["meetings"]
+    if observers_text is None:
+        without.append("observers")
+    else:
+        replace["observers"] = observers_text
+    order = ["title", "established", "objectives", "members", "observers"]
+    return build(order=order, without=without, replace=replace)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The members of the dialogue include Ghana, Senegal and Mali, as well as Togo.",
+        "Its members are Ghana, Senegal, Mali and Togo.",
+        "The Dialogue brings together Ghana, Senegal, Mali and Togo.",
+        "Les membres du dialogue sont le Ghana, le Sénégal, le Mali ainsi que le Togo.",
+        "Los miembros son Ghana, Senegal y Malí, así como Togo.",
+    ],
+)
+def test_a_sentence_introducing_the_members_lists_them(sentence):
+    profile, report = parse_page(build(replace={"members": f"Members\n{sentence}"}))
+    assert members(profile) == ["GH", "ML", "SN", "TG"]
+    assert profile.organisations == [] or all(o.role != "member" for o in profile.organisations)
+    assert not [f for f in report.findings if f.kind in {"unknown_name", "unplaced"}]
+
+
+def test_a_count_in_the_sentence_introducing_the_list_is_checked():
+    text = "Members\nThe Dialogue brings together 5 states: Ghana, Senegal, Mali and Togo."
+    profile, report = parse_page(build(replace={"members": text}))
+    assert members(profile) == ["GH", "ML", "SN", "TG"]
+    assert any("states 5" in m and "lists 4" in m for m in messages(report))
+
+
+def test_a_sentence_about_membership_is_not_a_list():
+    text = "Members\nMembership is open to all states of the region, including newcomers.\nGhana"
+    profile, report = parse_page(build(replace={"members": text}))
+    assert members(profile) == ["GH"]
+    unplaced = [f for f in report.findings if f.kind == "unplaced"]
+    assert len(unplaced) == 1 and "Membership is open" in unplaced[0].message
+
+
+def test_organisations_introduced_by_a_sentence_are_observers():
+    text = "Observers\nObservers include: Italy, Spain, IOM and UNHCR."
+    profile, _report = parse_page(build(replace={"observers": text}))
+    assert sorted(c.code for c in profile.countries if c.role == "observer") == ["ES", "IT"]
+    assert observer_organisations(profile) == ["IOM", "UNHCR"]
+
+
+def test_slash_lists_of_countries_and_of_organisations():
+    page = with_members_last(
+        "Member States (4)\nGhana/ Senegal/ Mali /Togo", "Observers\nIOM/ UNHCR/ ICMPD"
+    )
+    profile, report = parse_page(page)
+    assert members(profile) == ["GH", "ML", "SN", "TG"]
+    # The last line of the page ends in an acronym, not in a word cut short.
+    assert observer_organisations(profile) == ["ICMPD", "IOM", "UNHCR"]
+    assert report.of_kind("cut_off") == [] and report.of_kind("count") == []
+
+
+def test_a_pipe_table_and_a_semicolon_list():
+    page = build(
+        replace={
+            "members": "Member States (5)\n| Ghana | Senegal | Mali |\n| Togo | Niger | |",
+            "observers": "Observer States\nItaly; Spain; Malta",
+        }
+    )
+    profile, report = parse_page(page)
+    assert members(profile) == ["GH", "ML", "NE", "SN", "TG"]
+    assert sorted(c.code for c in profile.countries if c.role == "observer") == ["ES", "IT", "MT"]
+    assert report.of_kind("count") == [] and report.of_kind("read_as") == []
+
+
+def test_a_loose_bullet_list_with_blank_lines_between_the_items():
+    text = "Member States (4)\n\n- Ghana\n\n- Senegal\n\n\n- Mali\n\n- Togo\n"
+    profile, report = parse_page(build(replace={"members": text}))
+    assert members(profile) == ["GH", "ML", "SN", "TG"]
+    assert report.of_kind("count") == []
+
+
+def test_a_table_saved_as_text_is_split_where_country_names_end():
+    # Read across the rows: the alphabet runs down the columns; one cell is empty.
+    table = (
+        "Member States (15)\n"
+        "Algeria        Egypt          Libya        South Africa\n"
+        "Angola         Eritrea        Mali         Togo\n"
+        "Central African Republic     Ethiopia     Namibia\n"
+        "Chad           Greece         Niger        Tunisia"
+    )
+    profile, report = parse_page(build(replace={"members": table}))
+    assert members(profile) == sorted("DZ EG LY ZA AO ER ML TG CF ET NA TD GR NE TN".split())
+    read_as = report.of_kind("read_as")
+    assert len(read_as) == 1
+    assert "read as a 4-column table" in read_as[0].message
+    assert read_as[0].section == "Members" and "Lines " in read_as[0].message
+    assert report.of_kind("count") == [] and report.of_kind("unknown_name") == []
+
+
+def test_a_two_column_table_of_names_that_begin_alike():
+    table = (
+        "Member States\nGuinea          Equatorial Guinea\n"
+        "Congo           Democratic Republic of the Congo\nNiger           Nigeria\nMali"
+    )
+    profile, report = parse_page(build(replace={"members": table}))
+    assert members(profile) == sorted("GN GQ CG CD NE NG ML".split())
+    assert "read as a 2-column table" in report.of_kind("read_as")[0].message
+
+
+def test_a_list_cut_off_by_the_end_of_the_page():
+    profile, report = parse_page(
+        with_members_last("Member States (5)\n- Ghana\n\n- Senegal\n\n- Mali\n\n- Togo\n\n- Nige")
+    )
+    assert members(profile) == ["GH", "ML", "SN", "TG"]
+    cut = report.of_kind("cut_off")
+    assert len(cut) == 1 and "“Nige”" in cut[0].message
+    assert report.of_kind("unknown_name") == []
+
+
+def test_a_misspelt_country_ending_the_page_is_a_name_to_correct_not_a_cut():
+    _profile, report = parse_page(with_members_last("Member States\nGhana, Senegal, Eriteria"))
+    unknown = report.of_kind("unknown_name")
+    assert len(unknown) == 1 and unknown[0].suggestion == "ER"
+    assert report.of_kind("cut_off") == []

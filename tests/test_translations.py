@@ -55,7 +55,14 @@ SPELT_THE_SAME = {
         "%(field)s (%(language)s)",
     },
     # "no" in an answer; a field's name and what was dropped, joined by a colon.
-    "es": {"no", "%(field)s: %(dropped)s.", "%(field)s (%(language)s)"},
+    # A quoted line of a legacy page, and with why it was not placed.
+    "es": {
+        "no",
+        "%(field)s: %(dropped)s.",
+        "%(field)s (%(language)s)",
+        "“%(line)s” (%(why)s)",
+        "“%(line)s”",
+    },
 }
 # What makemessages reads (the Makefile's and the README's command): not these folders.
 NOT_SCANNED = {".venv", "staticfiles", "tests", "bench", "node_modules", ".git"}

@@ -5,6 +5,9 @@ chairs, and a page cut off where no reader noticed."""
 import re
 from collections import Counter
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from rcp.countries import normalise_country_text
 from rcp.legacy import report as kinds
 from rcp.legacy.blocs import bloc_of_label, in_group
@@ -13,11 +16,49 @@ from rcp.legacy.names import (
     FORMER,
     SUSPENDED,
 )
-from rcp.legacy.profile import ParsedCountry, ParsedOrganisation
+from rcp.legacy.profile import ParsedCountry, ParsedOrganisation, reported_country_name
 from rcp.legacy.state import (
     SECTION_NAMES,
     ParseState,
+    section_name,
 )
+
+#: A role a country or organisation is listed in, as a finding names it.
+ROLE_NAMES = {
+    "member": gettext_lazy("member"),
+    "observer": gettext_lazy("observer"),
+    "partner": gettext_lazy("partner"),
+    "suspended": gettext_lazy("suspended"),
+    "former": gettext_lazy("former"),
+    "chair": gettext_lazy("chair"),
+    "secretariat": gettext_lazy("secretariat"),
+}
+
+#: What a count of a part of the page counts, by (part, kind of count), as the findings of
+#: ``check_counts`` name it.
+COUNTED = {
+    ("members", ""): gettext_lazy("members"),
+    ("members", "states"): gettext_lazy("member states"),
+    ("members", "organisations"): gettext_lazy("member organisations"),
+    ("observers", ""): gettext_lazy("observers"),
+    ("observers", "states"): gettext_lazy("observer states"),
+    ("observers", "organisations"): gettext_lazy("observer organisations"),
+    ("partners", ""): gettext_lazy("partners"),
+    ("partners", "states"): gettext_lazy("states"),
+    ("partners", "organisations"): gettext_lazy("partner organisations"),
+}
+
+#: A chair's tenure (``ParsedChair.tenure``), as a finding names the chair.
+CHAIR_TENURES = {
+    "": gettext_lazy("chair"),
+    "current": gettext_lazy("current chair"),
+    "past": gettext_lazy("past chair"),
+    "incoming": gettext_lazy("incoming chair"),
+}
+
+
+def role_name(role: str) -> str:
+    return str(ROLE_NAMES.get(role, role))
 
 
 def finish(state: ParseState) -> None:
@@ -50,8 +91,9 @@ def apply_footnotes(state: ParseState) -> None:
         if FORMER.search(text):
             state.report.add(
                 kinds.NOT_IMPORTED,
-                f"{country.name} ({text}) is a former participant, so it was not imported",
-                section="Members",
+                _("%(country)s (%(note)s) is a former participant, so it was not imported")
+                % {"country": reported_country_name(country.code) or country.name, "note": text},
+                section=section_name("members"),
             )
             country.role = "former"
     state.profile.countries = [c for c in state.profile.countries if c.role != "former"]
@@ -89,16 +131,21 @@ def merge_duplicate_countries(state: ParseState) -> None:
         if key in kept:
             first = kept[key]
             if first.role == country.role:
-                message = f"{country.name} is listed twice; merged"
+                message = _("%(country)s is listed twice; merged") % {
+                    "country": reported_country_name(country.code) or country.name
+                }
             else:
-                message = (
-                    f"{country.name} is listed as {first.role} and as {country.role}; "
-                    f"kept as {first.role}"
-                )
+                message = _(
+                    "%(country)s is listed as %(first)s and as %(second)s; kept as %(first)s"
+                ) % {
+                    "country": reported_country_name(country.code) or country.name,
+                    "first": role_name(first.role),
+                    "second": role_name(country.role),
+                }
             state.report.add(
                 kinds.DUPLICATE,
                 message,
-                section=SECTION_NAMES["members" if first.role == "member" else "observers"],
+                section=section_name("members" if first.role == "member" else "observers"),
                 quote=country.written,
             )
             continue
@@ -118,9 +165,13 @@ def merge_duplicate_organisations(state: ParseState) -> None:
         if duplicate is not None:
             state.report.add(
                 kinds.DUPLICATE,
-                f"{organisation.display_name} is listed twice; merged"
-                + (f" (kept as {duplicate.role})" if duplicate.role != organisation.role else ""),
-                section=SECTION_NAMES.get(organisation.role + "s", ""),
+                (
+                    _("%(organisation)s is listed twice; merged (kept as %(role)s)")
+                    if duplicate.role != organisation.role
+                    else _("%(organisation)s is listed twice; merged")
+                )
+                % {"organisation": organisation.display_name, "role": role_name(duplicate.role)},
+                section=organisation_section(organisation.role),
                 quote=organisation.written,
             )
             continue
@@ -144,20 +195,18 @@ def check_counts(state: ParseState) -> None:
     for check in state.counts:
         statement = check.statement
         listed = count_listed(check.part, check.kind, check.group, countries, organisations)
-        section = SECTION_NAMES[check.part]
-        what = {"members": "members", "observers": "observers", "partners": "partners"}[check.part]
-        if check.kind == "states":
-            what = {"members": "member states", "observers": "observer states"}.get(
-                check.part, "states"
-            )
-        elif check.kind == "organisations":
-            what = f"{check.part[:-1]} organisations"
+        section = section_name(check.part)
+        kind = check.kind if check.kind in {"states", "organisations"} else ""
+        what = str(COUNTED[check.part, kind])
         if check.group:
-            what = f"{check.group} {what}"
+            # Translators: a group of the page ("AU", "ECOWAS") and what is counted in it
+            # ("member states"), as in "The page states 12 AU member states but lists 11".
+            what = _("%(group)s %(counted)s") % {"group": check.group, "counted": what}
         if statement.total is not None and statement.total != listed:
             state.report.add(
                 kinds.COUNT,
-                f"The page states {statement.total} {what} but lists {listed}",
+                _("The page states %(stated)s %(counted)s but lists %(listed)s")
+                % {"stated": statement.total, "counted": what, "listed": listed},
                 section=section,
                 quote=statement.written,
             )
@@ -167,7 +216,8 @@ def check_counts(state: ParseState) -> None:
                 sum_text = " + ".join(f"{count} {label}" for label, count in statement.groups)
                 state.report.add(
                     kinds.COUNT,
-                    f"The groups add up to {total} ({sum_text}), not the {statement.total} stated",
+                    _("The groups add up to %(total)s (%(sum)s), not the %(stated)s stated")
+                    % {"total": total, "sum": sum_text, "stated": statement.total},
                     section=section,
                     quote=statement.written,
                 )
@@ -178,7 +228,8 @@ def check_counts(state: ParseState) -> None:
                 if in_label != count:
                     state.report.add(
                         kinds.COUNT,
-                        f"The page states {count} {label} member states but lists {in_label}",
+                        _("The page states %(stated)s %(group)s member states but lists %(listed)s")
+                        % {"stated": count, "group": label, "listed": in_label},
                         section=section,
                         quote=statement.written,
                     )
@@ -208,9 +259,18 @@ def check_ceased(state: ParseState) -> None:
         reported.add(entry.name)
         state.report.add(
             kinds.CEASED,
-            f"{entry.name} ({entry.acronym}) ceased to exist in {entry.ceased_year}; its "
-            f"successor is the {entry.successor_name} ({entry.successor_acronym})",
-            section=SECTION_NAMES.get(organisation.role + "s", "")
+            _(
+                "%(name)s (%(acronym)s) ceased to exist in %(year)s; its successor is the "
+                "%(successor)s (%(successor_acronym)s)"
+            )
+            % {
+                "name": entry.name,
+                "acronym": entry.acronym,
+                "year": entry.ceased_year,
+                "successor": entry.successor_name,
+                "successor_acronym": entry.successor_acronym,
+            },
+            section=organisation_section(organisation.role)
             if organisation.role in {"member", "observer", "partner"}
             else "",
             quote=organisation.written,
@@ -220,12 +280,15 @@ def check_ceased(state: ParseState) -> None:
 def check_undated_chairs(state: ParseState) -> None:
     undated = [chair for chair in state.profile.chairs if chair.dates is None]
     for chair in undated:
-        tenure = f"{chair.tenure} chair" if chair.tenure else "chair"
+        tenure = CHAIR_TENURES.get(chair.tenure) or f"{chair.tenure} chair"
         state.report.add(
             kinds.NOT_IMPORTED,
-            f"{chair.holder_name} ({tenure}): the page gives no dates, and a chair needs "
-            "at least a start year; add it in the admin",
-            section="Chairs",
+            _(
+                "%(holder)s (%(tenure)s): the page gives no dates, and a chair needs at least a "
+                "start year; add it in the admin"
+            )
+            % {"holder": chair.holder_name, "tenure": tenure},
+            section=section_name("chairs"),
             quote=chair.written,
         )
 
@@ -243,4 +306,10 @@ def check_cut_off_tail(state: ParseState) -> None:
         section = next(
             (s.name for s in state.sections if any(line is last for line in s.lines)), ""
         )
-        state.cut_off(last, section, "what was read of it is kept, what followed is missing")
+        state.cut_off(last, section, _("what was read of it is kept, what followed is missing"))
+
+
+def organisation_section(role: str) -> str:
+    """The section an organisation of a role is listed in ("Members" for a member), or none."""
+    part = role + "s"
+    return section_name(part) if part in SECTION_NAMES else ""

@@ -3,6 +3,8 @@ and its list of chairs."""
 
 import re
 
+from django.utils.translation import gettext as _
+
 from rcp.countries import normalise_country_text
 from rcp.legacy import report as kinds
 from rcp.legacy.chrome import URL
@@ -17,10 +19,10 @@ from rcp.legacy.names import (
 )
 from rcp.legacy.profile import ParsedChair
 from rcp.legacy.state import (
-    SECTION_NAMES,
     ParseState,
     Section,
     is_prose,
+    section_name,
 )
 
 DORMANT = re.compile(
@@ -58,11 +60,13 @@ def field_established(state: ParseState, found: Field, section: str) -> None:
     if state.profile.established is None:
         state.profile.established = year
     elif state.profile.established != year:
-        state.unplaced(found.text, section, f"a second year of establishment, {year}")
+        state.unplaced(
+            found.text, section, _("a second year of establishment, %(year)s") % {"year": year}
+        )
         return
     rest = found.when.strip(" .,;")
     if rest:
-        state.unplaced(rest, section, "said with the year established; not stored")
+        state.unplaced(rest, section, _("said with the year established; not stored"))
 
 
 def field_type(state: ParseState, found: Field, section: str) -> None:
@@ -75,7 +79,7 @@ def field_type(state: ParseState, found: Field, section: str) -> None:
         if pattern.search(value):
             state.profile.kind = state.profile.kind or kind
             return
-    state.unplaced(found.text, section, "a type this importer does not know")
+    state.unplaced(found.text, section, _("a type this importer does not know"))
 
 
 def field_region(state: ParseState, found: Field, section: str) -> None:
@@ -115,7 +119,7 @@ def field_status(state: ParseState, found: Field, section: str) -> None:
     elif key in DORMANT_VALUES or DORMANT.search(found.value):
         state.profile.activity = "dormant"
     else:
-        state.unplaced(found.text, section, "a status this importer does not know")
+        state.unplaced(found.text, section, _("a status this importer does not know"))
 
 
 def field_website(state: ParseState, found: Field, section: str) -> None:
@@ -126,7 +130,7 @@ def field_website(state: ParseState, found: Field, section: str) -> None:
             address = "https://" + address
         state.profile.website = state.profile.website or address
     elif not is_none_value(found.value):
-        state.unplaced(found.text, section, "no web address in it")
+        state.unplaced(found.text, section, _("no web address in it"))
 
 
 def field_association(state: ParseState, found: Field, section: str) -> None:
@@ -152,8 +156,11 @@ def field_association(state: ParseState, found: Field, section: str) -> None:
         for organisation in extra:
             state.report.add(
                 kinds.NOT_IMPORTED,
-                f"{organisation.display_name}: a profile is associated with at most two "
-                "regional organisations",
+                _(
+                    "%(organisation)s: a profile is associated with at most two regional "
+                    "organisations"
+                )
+                % {"organisation": organisation.display_name},
                 section=section,
             )
 
@@ -190,7 +197,7 @@ def field_chair(state: ParseState, found: Field, section: str) -> None:
         "proximo": "incoming",
         "proxima": "incoming",
     }.get(tenure, tenure)
-    read_chair_value(state, found.value, found.text, tenure, found.when, "Chairs")
+    read_chair_value(state, found.value, found.text, tenure, found.when, section_name("chairs"))
 
 
 def read_chair_value(
@@ -251,7 +258,7 @@ def read_chairs(state: ParseState, section: Section) -> None:
                 state.secretariat_extra.append(line)
                 diverted = True
             else:
-                state.unplaced(line, section.name, "text, not a chair")
+                state.unplaced(line, section.name, _("text, not a chair"))
             continue
         read_chair_value(state, text, text, "", "", section.name)
 
@@ -271,4 +278,4 @@ FIELD_READERS = {
 def read_fields(state: ParseState) -> None:
     """The fields ("Established: 2001", "Type: ...") in the order the page gives them."""
     for found, where in state.fields:
-        FIELD_READERS[found.key](state, found, SECTION_NAMES.get(where, where))
+        FIELD_READERS[found.key](state, found, section_name(where))

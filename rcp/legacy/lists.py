@@ -3,7 +3,11 @@ page gives them (one per line, comma lists, tables, groups with counts), and run
 names found in prose, which are the lists they look like."""
 
 import re
+from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from rcp.countries import is_start_of_country_name
 from rcp.legacy import report as kinds
 from rcp.legacy.blocs import in_group
 from rcp.legacy.extract import Line
@@ -21,7 +25,7 @@ from rcp.legacy.names import (
     parse_group_row,
     split_organisations,
 )
-from rcp.legacy.profile import ParsedCountry, country_name
+from rcp.legacy.profile import ParsedCountry, reported_country_name
 from rcp.legacy.state import (
     SECTION_NAMES,
     TERMINAL,
@@ -33,11 +37,23 @@ from rcp.legacy.state import (
     is_prose,
 )
 
-INTRODUCTION = re.compile(
-    r"\b(?:are|is|include|includes|including|comprise|comprises|consist of|namely|sont|"
-    r"comprennent|incluent|notamment|son|incluyen|comprenden|en particular)$",
+INTRODUCTION_WORDS = (
+    r"are|is|include|includes|including|comprise|comprises|consist of|namely|bring together|"
+    r"brings together|gathers|sont|comprennent|incluent|notamment|regroupe|rassemble|r[ée]unit|"
+    r"son|incluyen|comprenden|en particular|re[úu]ne|agrupa"
+)
+#: "The members are: Algeria, Egypt ...", "The Process brings together 4 states: ...": the
+#: words before the colon.
+INTRODUCTION = re.compile(rf"\b(?:{INTRODUCTION_WORDS})\b", re.IGNORECASE)
+#: "The members of the dialogue include Algeria, Egypt ... as well as Tunisia.": a sentence
+#: that introduces its list without a colon.
+INTRODUCED_LIST = re.compile(
+    rf"^(?P<introduction>[^,:;()]{{2,100}}?\b(?:{INTRODUCTION_WORDS}))\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
+#: A list separated otherwise than by spaces: a line without these that names several
+#: countries is a row of a table flattened to text.
+SEPARATORS = re.compile(r"[,;/|]|\s(?:and|et|y|&)\s", re.IGNORECASE)
 
 #: Parts read as free text or items that are never countries, where a run of country names
 #: is a list under a heading the importer did not know.
@@ -75,12 +91,30 @@ def take_country_runs(state: ParseState) -> None:
             state.profile.parts.add(part)
             if heading is not None and (statement := parse_count(heading.text)):
                 state.counts.append(CountCheck(part, "", statement))
+            values = {
+                "count": end - start,
+                "section": where,
+                "lines": lines_span(found.lines),
+                "heading": excerpt(heading.text, 80) if heading else "",
+            }
+            if part == "observers":
+                message = _(
+                    "%(count)s lines of country names found in “%(section)s” (lines %(lines)s, "
+                    "under “%(heading)s”): read as the observers they list"
+                )
+            elif heading is not None:
+                message = _(
+                    "%(count)s lines of country names found in “%(section)s” (lines %(lines)s, "
+                    "under “%(heading)s”): read as the members they list"
+                )
+            else:
+                message = _(
+                    "%(count)s lines of country names found in “%(section)s” (lines "
+                    "%(lines)s): read as the members they list"
+                )
             state.report.add(
-                kinds.UNPLACED,
-                f"{end - start} lines of country names found in “{where}” (lines "
-                f"{lines_span(found.lines)}"
-                + (f", under “{excerpt(heading.text, 80)}”" if heading else "")
-                + f"): read as the {SECTION_NAMES[part].casefold()} they list",
+                kinds.READ_AS,
+                message % values,
                 section=where,
                 quote=excerpt(" / ".join(line.text for line in found.lines), 300),
             )
@@ -116,64 +150,167 @@ def looks_like_heading(line: Line) -> bool:
     )
 
 
-def read_list(state: ParseState, section: Section) -> None:
-    part, kind = section.part, section.kind
-    role = {"members": "member", "observers": "observer", "partners": "partner"}[part]
-    group = ""
+ROLES = {"members": "member", "observers": "observer", "partners": "partner"}
+
+
+@dataclass
+class ListReading:
+    """Where the reading of one list section stands: the group and table columns the last
+    heading gave, and the rows of a table saved as text found so far."""
+
+    section: Section
+    group: str = ""
     columns: list[str] | None = None
-    if part == "members" and kind != "organisations" and section.heading:
-        heading_group = parse_group_heading(section.heading)
-        if heading_group and heading_group[0].casefold() not in {"member", "members"}:
-            group = heading_group[0]
-    diverted = False
+    #: The rest of the section is the secretariat's text, which it ran into.
+    diverted: bool = False
+    table_rows: list[tuple[Line, int]] = field(default_factory=list)
+
+    @property
+    def role(self) -> str:
+        return ROLES[self.section.part]
+
+    def count(self, statement: CountStatement, group: str = "") -> CountCheck:
+        return CountCheck(self.section.part, self.section.kind, statement, group=group)
+
+
+def read_list(state: ParseState, section: Section) -> None:
+    """A section of members, observers or partners, line by line: footnotes, counts and
+    group headings among the names, and names in every layout (see the module's doc)."""
+    reading = ListReading(section, group=group_of_heading(section))
     for line in section.lines:
-        text = line.text.strip().strip("-\u2013 ").strip()
-        if diverted:
+        if reading.diverted:
             state.secretariat_extra.append(line)
             continue
-        if not text or is_none_value(text):
+        text = line.text.strip().strip("-\u2013 ").strip()
+        if not text or is_none_value(text) or take_list_structure(state, reading, line, text):
             continue
-        if match := FOOTNOTE_LINE.match(line.text) if not line.bullet else None:
-            state.footnotes[match.group("mark")] = match.group("text")
-            continue
-        if line.bullet == "*" or text.startswith("*"):
-            state.footnotes["*"] = text.lstrip("* ")
-            continue
-        if (statement := parse_count(text, heading=False)) and not has_countries(state, text):
-            state.counts.append(CountCheck(part, kind, statement, group=""))
-            continue
-        if labels := parse_group_row(text, line.cells):
-            columns = labels
-            continue
-        if heading := parse_group_heading(text.rstrip(":")):
-            group, count = heading
-            columns = None
-            if count is not None:
-                state.counts.append(
-                    CountCheck(part, kind, CountStatement(total=count, written=text), group)
-                )
-            continue
-        inline = re.match(r"^(?P<label>[^:]{2,60}):\s*(?P<rest>.+)$", text)
-        if inline and (heading := parse_group_heading(inline.group("label"))):
-            group, text = heading[0], inline.group("rest")
-        elif inline and INTRODUCTION.search(inline.group("label")):
-            text = inline.group("rest")  # "The members are: Algeria, Egypt ..."
+        text = names_of_line(state, reading, text)
         if not line.bullet and is_prose(text) and not mostly_countries(state, text):
-            if state.is_secretariat_text(text):
-                state.secretariat_extra.append(line)
-                diverted = True
-            elif state.is_last(line) and not TERMINAL.search(text):
-                state.cut_off(line, section.name)
-            else:
-                state.unplaced(line, section.name, "text, not a list of names")
-            continue
-        if line.cells and len(line.cells) > 1:
+            read_prose_line(state, reading, line, text)
+        elif line.cells and len(line.cells) > 1:
             for index, cell in enumerate(line.cells):
-                cell_group = columns[index] if columns and index < len(columns) else group
+                columns = reading.columns
+                cell_group = columns[index] if columns and index < len(columns) else reading.group
                 cell_line = Line(text=cell, number=line.number)
-                read_names(state, cell_line, cell, section, role, kind, cell_group, None)
+                read_names(state, reading, cell_line, cell, cell_group, None)
         else:
-            read_names(state, line, text, section, role, kind, group, columns)
+            if cells := flattened_row_cells(state, text):
+                reading.table_rows.append((line, cells))
+            read_names(state, reading, line, text, reading.group, reading.columns)
+    if reading.table_rows:
+        report_flattened_table(state, section, reading.table_rows)
+
+
+def group_of_heading(section: Section) -> str:
+    """The group a members heading names ("AU Member States"), or ""."""
+    if section.part != "members" or section.kind == "organisations" or not section.heading:
+        return ""
+    heading = parse_group_heading(section.heading)
+    if heading and heading[0].casefold() not in {"member", "members"}:
+        return heading[0]
+    return ""
+
+
+def take_list_structure(state: ParseState, reading: ListReading, line: Line, text: str) -> bool:
+    """Take a line that is about the list rather than in it: a footnote, a count, the
+    column labels of a table of groups, a group's heading. Whether it was one."""
+    if match := FOOTNOTE_LINE.match(line.text) if not line.bullet else None:
+        state.footnotes[match.group("mark")] = match.group("text")
+    elif line.bullet == "*" or text.startswith("*"):
+        state.footnotes["*"] = text.lstrip("* ")
+    elif (statement := parse_count(text, heading=False)) and not has_countries(state, text):
+        state.counts.append(reading.count(statement))
+    elif labels := parse_group_row(text, line.cells):
+        reading.columns = labels
+    elif heading := parse_group_heading(text.rstrip(":")):
+        reading.group, count = heading
+        reading.columns = None
+        if count is not None:
+            statement = CountStatement(total=count, written=text)
+            state.counts.append(reading.count(statement, reading.group))
+    else:
+        return False
+    return True
+
+
+def names_of_line(state: ParseState, reading: ListReading, text: str) -> str:
+    """The names of a line without what introduces them: a group ("AU: Algeria, ..."), a
+    sentence ("The members are: ...", "Its members include Algeria, ..."), whose count is
+    checked."""
+    inline = re.match(r"^(?P<label>[^:]{2,60}):\s*(?P<rest>.+)$", text)
+    if inline is None:
+        return without_introduction(state, text)
+    label, rest = inline.group("label"), inline.group("rest")
+    if heading := parse_group_heading(label):
+        reading.group = heading[0]
+        return rest
+    if is_introduction(state, label):
+        if statement := parse_count(label, heading=False):
+            state.counts.append(reading.count(statement))
+        return rest
+    return text
+
+
+def read_prose_line(state: ParseState, reading: ListReading, line: Line, text: str) -> None:
+    """A sentence among the names: the secretariat's text (and the rest of the section
+    with it), the page cut off, or a line not placed."""
+    if state.is_secretariat_text(text):
+        state.secretariat_extra.append(line)
+        reading.diverted = True
+    elif state.is_last(line) and not TERMINAL.search(text):
+        state.cut_off(line, reading.section.name)
+    else:
+        state.unplaced(line, reading.section.name, _("text, not a list of names"))
+
+
+def is_introduction(state: ParseState, label: str) -> bool:
+    """Whether the words before a colon introduce the list after it ("The members are",
+    "The Process brings together 4 states"), rather than name a group or a country."""
+    return bool(INTRODUCTION.search(label)) and not has_countries(state, label)
+
+
+def without_introduction(state: ParseState, text: str) -> str:
+    """The list a sentence introduces ("The members of the dialogue include Algeria, Egypt
+    and Libya."), without its introduction; the text as it is when it is not such a
+    sentence (the introduction names no country, what follows is a list of names)."""
+    match = INTRODUCED_LIST.match(text)
+    if match is None or has_countries(state, match.group("introduction")):
+        return text
+    rest = match.group("rest")
+    organisations = split_organisations(rest)
+    if mostly_countries(state, rest) or (
+        len(organisations) >= 2 and all(looks_like_organisation(name) for name in organisations)
+    ):
+        return rest
+    return text
+
+
+def flattened_row_cells(state: ParseState, text: str) -> int:
+    """How many countries a line names with only spaces between them ("Central African
+    Republic Greece Namibia Togo": 4), a row of a table saved as text; 0 for any other line."""
+    if SEPARATORS.search(text):
+        return 0
+    pieces, unread = state.split_countries(text)
+    if unread or len(pieces) < 2 or not all(piece.code for piece in pieces):
+        return 0
+    return len(pieces)
+
+
+def report_flattened_table(state: ParseState, section: Section, rows: list) -> None:
+    """Say how a table saved as text was read: its cells are split where a country's name
+    ends (the longest name first), which an editor should check on the page."""
+    lines = [line for line, _cells in rows]
+    columns = max(cells for _line, cells in rows)
+    message = _(
+        "Lines %(lines)s have several country names to a line, with only spaces between them: "
+        "read as a %(columns)s-column table, split where each country's name ends"
+    ) % {"lines": lines_span(lines), "columns": columns}
+    state.report.add(
+        kinds.READ_AS,
+        message,
+        section=section.name,
+        quote=excerpt(" / ".join(line.text for line in lines), 300),
+    )
 
 
 def has_countries(state: ParseState, text: str) -> bool:
@@ -187,49 +324,65 @@ def mostly_countries(state: ParseState, text: str) -> bool:
     return found >= 2 and unread <= found
 
 
-def read_names(state: ParseState, line, text, section, role, kind, group, columns) -> None:
+def read_names(
+    state: ParseState,
+    reading: ListReading,
+    line: Line,
+    text: str,
+    group: str,
+    columns: list[str] | None,
+) -> None:
     """One line (or table cell) of a list: countries, or organisations, or both."""
-    if kind == "organisations":
+    section, role, kind = reading.section, reading.role, reading.section.kind
+    pieces, unread = state.split_countries(text) if kind != "organisations" else ([], 0)
+    countries = [piece for piece in pieces if piece.code]
+    if kind == "organisations" or (
+        kind != "states"
+        and (not countries or (unread > 0 and not mostly_countries(state, text)))
+        and looks_like_organisation(text)
+    ):
         for name in split_organisations(text):
             add_organisation(state, line, name, section, role, group)
         return
-    pieces, unread = state.split_countries(text)
-    countries = [piece for piece in pieces if piece.code]
-    if kind != "states" and (not countries or unread > 0) and looks_like_organisation(text):
-        if not countries or not mostly_countries(state, text):
-            for name in split_organisations(text):
-                add_organisation(state, line, name, section, role, group)
-            return
-    if columns and len(countries) > 1:
-        if len(countries) == len(columns):
-            for piece, column_group in zip(countries, columns, strict=True):
-                add_country(state, line, piece, section, role, column_group)
-            pieces = [piece for piece in pieces if not piece.code]
+    if columns and countries:
+        # A row of a table of groups: one name to a column, or the table of regional
+        # groups tells the column of each.
+        if len(countries) > 1 and len(countries) == len(columns):
+            groups = columns
         else:
-            for piece in countries:
-                add_country(state, line, piece, section, role, column_for(piece, columns))
-            pieces = [piece for piece in pieces if not piece.code]
-    elif columns and len(countries) == 1:
-        add_country(state, line, countries[0], section, role, column_for(countries[0], columns))
+            groups = [column_for(piece, columns) for piece in countries]
+        for piece, column_group in zip(countries, groups, strict=True):
+            add_country(state, line, piece, section, role, column_group)
         pieces = [piece for piece in pieces if not piece.code]
     for piece in pieces:
         if piece.code:
             add_country(state, line, piece, section, role, group)
-            continue
-        written = piece.written.strip(" .,;:")
-        if not written or is_none_value(written):
-            continue
-        if state.is_last(line) and piece is pieces[-1] and not TERMINAL.search(line.text):
-            state.cut_off(written, section.name)
-            continue
-        if kind != "states" and looks_like_organisation(written):
-            add_organisation(state, line, written, section, role, group)
-            continue
+        else:
+            read_unknown_piece(state, reading, line, piece, group, last=piece is pieces[-1])
+
+
+def read_unknown_piece(state: ParseState, reading: ListReading, line, piece, group, last):
+    """Words of a list that are not a country: the last entry of a page cut off in the
+    middle of a word, an organisation, or a name to correct (with a suggestion)."""
+    section, kind = reading.section, reading.section.kind
+    written = piece.written.strip(" .,;:")
+    if not written or is_none_value(written):
+        return
+    if (
+        last
+        and state.is_last(line)
+        and not TERMINAL.search(line.text)
+        and (is_start_of_country_name(written) or state.looks_truncated(written))
+    ):
+        state.cut_off(written, section.name)
+    elif kind != "states" and looks_like_organisation(written):
+        add_organisation(state, line, written, section, reading.role, group)
+    else:
         state.unknown_name(
             Line(text=written, number=line.number),
             state.suggestion_for(written),
             section.name,
-            role=role,
+            role=reading.role,
             group=group,
             note=piece.note,
         )
@@ -250,8 +403,8 @@ def add_country(
     if role == "partner":
         state.report.add(
             kinds.NOT_IMPORTED,
-            f"{country_name(piece.code)} is listed as a partner; profiles list partner "
-            "organisations only",
+            _("%(country)s is listed as a partner; profiles list partner organisations only")
+            % {"country": reported_country_name(piece.code)},
             section=section.name,
             quote=line.text,
         )
@@ -259,7 +412,8 @@ def add_country(
     if note and FORMER.search(note):
         state.report.add(
             kinds.NOT_IMPORTED,
-            f"{country_name(piece.code)} ({note}) is a former participant, so it was not imported",
+            _("%(country)s (%(note)s) is a former participant, so it was not imported")
+            % {"country": reported_country_name(piece.code), "note": note},
             section=section.name,
             quote=line.text,
         )
@@ -291,7 +445,7 @@ def add_organisation(
             state.cut_off(text, section.name)
             return
     if not looks_like_organisation(text) and not re.search(r"[A-Z]", text):
-        state.unplaced(text, section.name, "not an organisation's name")
+        state.unplaced(text, section.name, _("not an organisation's name"))
         return
     organisation = state.organisation_from(text, role, section.name)
     if organisation is None:

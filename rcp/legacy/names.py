@@ -25,7 +25,22 @@ FOOTNOTE_MARK = re.compile(r"\s*(\*+|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\(\d{1,2
 FOOTNOTE_LINE = re.compile(
     r"^(?P<mark>\*+|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\(\d{1,2}\)|\[\d{1,2}\])\s*(?P<text>\S.*)$"
 )
-SEPARATOR_WORDS = {"and", "et", "y", "&", "as", "well", "also", "plus"}
+#: Words between the names of a list: "and", "as well as", "ainsi que", "así como".
+SEPARATOR_WORDS = {
+    "and",
+    "et",
+    "y",
+    "&",
+    "as",
+    "well",
+    "also",
+    "plus",
+    "ainsi",
+    "que",
+    "así",
+    "asi",
+    "como",
+}
 # Words that end a list of countries when they follow it: "Egypt (observer)".
 NOTE = re.compile(r"\s*\((?P<note>[^()]*)\)\s*$")
 ACRONYM = re.compile(r"^[A-Z0-9][A-Za-z0-9+&./-]{0,14}$")

@@ -5,6 +5,8 @@ from its address, or an acronym alone when that is all a page gives."""
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from rcp.countries import normalise_country_text
 from rcp.legacy import report as kinds
 from rcp.legacy.names import (
@@ -12,8 +14,8 @@ from rcp.legacy.names import (
     looks_like_acronym,
 )
 from rcp.legacy.state import (
-    SECTION_NAMES,
     ParseState,
+    section_name,
 )
 
 NAME_VERBS = {
@@ -108,7 +110,7 @@ def read_name(state: ParseState) -> None:
             title_line.text
         ):
             continue
-        state.unplaced(line, SECTION_NAMES["preamble"], "before the profile's fields")
+        state.unplaced(line, section_name("preamble"), _("before the profile's fields"))
     title_name, title_acronym = ("", "")
     if title_line is not None:
         title_name, title_acronym = split_title(title_line.text)
@@ -138,8 +140,11 @@ def read_name(state: ParseState) -> None:
             acronym = acronym or name
             state.report.add(
                 kinds.NAME,
-                f"The page has no title; its text names the process only as “{name}”. "
-                "Check the name, and give the right one with the page if it is not",
+                _(
+                    "The page has no title; its text names the process only as “%(name)s”. "
+                    "Check the name, and give the right one with the page if it is not"
+                )
+                % {"name": name},
             )
     elif state.page.html_title:
         name, acronym = split_title(state.page.html_title)
@@ -153,8 +158,10 @@ def read_name(state: ParseState) -> None:
     if not name:
         state.report.add(
             kinds.ERROR,
-            "The page has no title and its text does not say the process's name: "
-            "give the name of the process with the page",
+            _(
+                "The page has no title and its text does not say the process's name: "
+                "give the name of the process with the page"
+            ),
             blocking=True,
         )
 

@@ -35,6 +35,8 @@ import itertools
 import re
 from collections import Counter
 
+from django.utils.translation import gettext as _
+
 from rcp.legacy import report as kinds
 from rcp.legacy.checks import finish
 from rcp.legacy.chrome import remove_chrome
@@ -55,7 +57,6 @@ from rcp.legacy.report import Report
 from rcp.legacy.state import (
     NO_SECRETARIAT,
     SECRETARIAT_TEXT,
-    SECTION_NAMES,
     TERMINAL,
     YEAR,
     CountCheck,
@@ -63,6 +64,7 @@ from rcp.legacy.state import (
     Section,
     excerpt,
     is_prose,
+    section_name,
 )
 
 #: Years one meeting's line may name ("30 November 2010 – 2 December 2011", "(2013-2015 cycle)").
@@ -88,7 +90,7 @@ def parse(state: ParseState) -> tuple[ParsedProfile, Report]:
     first_known = next((i for i, role in enumerate(roles) if role is not None), -1)
     chrome = remove_chrome(lines, first_content=first_known)
     for line in chrome.before_start:
-        state.unplaced(line, SECTION_NAMES["preamble"], "before “For IOM webpage:”")
+        state.unplaced(line, section_name("preamble"), _("before “For IOM webpage:”"))
     state.about = chrome.about
     if chrome.website:
         state.profile.website = chrome.website
@@ -120,7 +122,7 @@ def segment(state: ParseState, lines: list[Line]) -> None:
         if isinstance(role, Field):
             seen_known = True
             where = current.part if current else "fields"
-            state.take_markers(line, SECTION_NAMES.get(where, where))
+            state.take_markers(line, section_name(where))
             role = state.classify(line) or role
             state.fields.append((role, where))
             if role.key == "chair":
@@ -146,10 +148,10 @@ def segment(state: ParseState, lines: list[Line]) -> None:
             state.take_markers(line, current.name)
             current.lines.append(line)
         elif seen_known:
-            state.take_markers(line, SECTION_NAMES["unlabelled"])
+            state.take_markers(line, section_name("unlabelled"))
             state.unlabelled.append(line)
         else:
-            state.take_markers(line, SECTION_NAMES["preamble"])
+            state.take_markers(line, section_name("preamble"))
             state.preamble.append(line)
 
 
@@ -165,9 +167,12 @@ def start_section(state: ParseState, label: Label, current: Section | None) -> S
     state.sections.append(section)
     if label.read_as:
         state.report.add(
-            kinds.UNPLACED,
-            f"“{excerpt(heading)}” is not a heading this importer knows; read as "
-            f"“{label.read_as}”, the one it is closest to",
+            kinds.READ_AS,
+            _(
+                "“%(heading)s” is not a heading this importer knows; read as “%(label)s”, the "
+                "one it is closest to"
+            )
+            % {"heading": excerpt(heading), "label": label.read_as},
             section=section.name,
             quote=heading,
         )
@@ -193,7 +198,7 @@ def read_sections(state: ParseState) -> None:
             read_meetings(state, section)
         elif section.part == "extra":
             for line in section.lines:
-                state.unplaced(line, section.name, "a section the profile has no place for")
+                state.unplaced(line, section.name, _("a section the profile has no place for"))
     secretariat = [line for s in merged.get("secretariat", []) for line in s.lines]
     read_secretariat(state, secretariat + state.secretariat_extra)
 
@@ -226,7 +231,7 @@ def trim_cut_text(state: ParseState, text: str, section: str) -> str:
     """The last line of a cut-off page: keep its whole sentences, report the rest."""
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u00dd])", text)
     kept, cut = sentences[:-1], sentences[-1]
-    state.cut_off(cut, section, "the unfinished sentence was left out")
+    state.cut_off(cut, section, _("the unfinished sentence was left out"))
     return " ".join(kept)
 
 
@@ -245,14 +250,14 @@ def read_secretariat(state: ParseState, lines: list[Line]) -> None:
     if len(lines) == 1 and not is_prose(lines[0].text):
         text = lines[0].text.strip()
         if looks_like_organisation(text) and not SECRETARIAT_TEXT.search(text):
-            organisation = state.organisation_from(text, "secretariat", "Secretariat")
+            organisation = state.organisation_from(text, "secretariat", section_name("secretariat"))
             if organisation and state.profile.has_official_secretariat is not False:
                 state.profile.secretariat_organisation = organisation
                 return
     bullets = [line for line in lines if line.bullet]
     if len(bullets) == 1 and len(lines) == 1:
         lines = [Line(text=lines[0].text, number=lines[0].number)]
-    text = read_text(state, lines, "Secretariat")
+    text = read_text(state, lines, section_name("secretariat"))
     state.profile.secretariat = text
 
 
@@ -268,10 +273,10 @@ def read_focus(state: ParseState, section: Section) -> None:
         if is_none_value(text):
             continue
         if text.endswith(":") and not line.bullet and following is not None:
-            state.unplaced(line, section.name, "an introduction or heading, not a focus area")
+            state.unplaced(line, section.name, _("an introduction or heading, not a focus area"))
             continue
         if text.endswith(":"):
-            state.unplaced(line, section.name, "a heading of focus areas, not stored")
+            state.unplaced(line, section.name, _("a heading of focus areas, not stored"))
             continue
         items = inline_list(text) if not line.bullet else None
         if items:
@@ -284,7 +289,7 @@ def read_focus(state: ParseState, section: Section) -> None:
                 state.secretariat_extra.append(line)
                 diverted = True
                 continue
-            state.unplaced(line, section.name, "text, not a list of focus areas")
+            state.unplaced(line, section.name, _("text, not a list of focus areas"))
             continue
         item = re.sub(r"(?:[;,.]|\s+and|;\s*and|,\s*and)\s*$", "", text).strip()
         item = re.sub(r"^(?:and|et)\s+", "", item)
@@ -318,13 +323,13 @@ def add_focus_area(state: ParseState, item: str, line: Line, section: Section, s
     if not item:
         return
     if len(item) > 150:
-        state.unplaced(line, section.name, "too long for a focus area")
+        state.unplaced(line, section.name, _("too long for a focus area"))
         return
     key = item.casefold()
     if key in seen:
         state.report.add(
             kinds.DUPLICATE,
-            f"“{item}” is listed twice; merged",
+            _("“%(item)s” is listed twice; merged") % {"item": item},
             section=section.name,
             quote=item,
         )
@@ -350,15 +355,17 @@ def read_meetings(state: ParseState, section: Section) -> None:
             elif state.is_last(line):
                 state.cut_off(line, section.name)
             elif years > MAX_YEARS:
-                why = f"more than {MAX_YEARS} years in one line, so not read as one meeting"
+                why = _("more than %(limit)s years in one line, so not read as one meeting") % {
+                    "limit": MAX_YEARS
+                }
                 state.unplaced(line, section.name, why)
             else:
-                state.unplaced(line, section.name, "no date in it, so not read as a meeting")
+                state.unplaced(line, section.name, _("no date in it, so not read as a meeting"))
             continue
         if not meeting.title:
             state.report.add(
                 kinds.NOT_IMPORTED,
-                f"“{excerpt(text)}” has no title, so it was not imported",
+                _("“%(line)s” has no title, so it was not imported") % {"line": excerpt(text)},
                 section=section.name,
                 quote=text,
             )
@@ -367,7 +374,8 @@ def read_meetings(state: ParseState, section: Section) -> None:
         if key in seen:
             state.report.add(
                 kinds.DUPLICATE,
-                f"The meeting “{meeting.title}” ({meeting.dates}) is listed twice; merged",
+                _("The meeting “%(title)s” (%(dates)s) is listed twice; merged")
+                % {"title": meeting.title, "dates": meeting.dates},
                 section=section.name,
                 quote=text,
             )
@@ -387,7 +395,7 @@ def read_unlabelled(state: ParseState) -> None:
             continue
         kept.append(line)
     lines = kept + state.objective_lines
-    state.profile.objectives = read_text(state, lines, "Objectives")
+    state.profile.objectives = read_text(state, lines, section_name("objectives"))
     if not state.profile.activity and DORMANT.search(state.profile.objectives):
         state.profile.activity = "dormant"
 

@@ -13,9 +13,10 @@ from django_countries import countries
 
 from rcp.legacy import report as kinds
 from rcp.legacy.changes import FieldChange, PartPlan, PlannedRow, field_label
-from rcp.legacy.profile import country_name
+from rcp.legacy.profile import reported_country_name
 from rcp.legacy.references import record_key
 from rcp.legacy.report import Finding
+from rcp.legacy.state import section_name
 from rcp.models import (
     Chair,
     Meeting,
@@ -25,6 +26,7 @@ from rcp.models import (
     ProcessFocusArea,
     ProcessOrganisation,
 )
+from rcp.rows import pair_rows
 
 
 def _row_changes(row, values: dict, labels: dict) -> tuple[dict, list[FieldChange]]:
@@ -72,9 +74,9 @@ def plan_countries(parsed, stored, *, accept_suggestions, findings, accepted) ->
             findings.append(
                 Finding(
                     kind=kinds.DUPLICATE,
-                    message=f"{country_name(code)} is listed twice (once as “{country.written}”); "
-                    "merged",
-                    section="Members" if country.role == "member" else "Observers",
+                    message=gettext("%(country)s is listed twice (once as “%(written)s”); merged")
+                    % {"country": reported_country_name(code), "written": country.written},
+                    section=section_name("members" if country.role == "member" else "observers"),
                     quote=country.written,
                 )
             )
@@ -90,23 +92,22 @@ def plan_countries(parsed, stored, *, accept_suggestions, findings, accepted) ->
         "group_en": (field_label(Participation, "group"), _text),
         "note_en": (field_label(Participation, "note"), _text),
     }
-    for code, row in existing.items():
-        if row.role in replaced_roles and code not in wanted:
-            part.unlisted.append(
-                PlannedRow(_country_label(code, row.role, row.group_en), (code,), row)
-            )
-    for code, values in wanted.items():
-        if values["role"] not in replaced_roles:
-            continue
-        row = existing.get(code)
-        if row is None:
+    pairs = pair_rows(existing, wanted)
+    for code, row in pairs.unlisted:
+        if row.role in replaced_roles:
+            label = _country_label(code, row.role, row.group_en)
+            part.unlisted.append(PlannedRow(label, (code,), row))
+    for code, values in pairs.added:
+        if values["role"] in replaced_roles:
             new = Participation(process=stored, country=code, **values)
             label = _country_label(code, values["role"], values["group_en"])
             part.added.append(PlannedRow(label, (code,), new, values))
-            continue
-        changed, changes = _row_changes(row, values, labels)
-        if changed:
-            part.changed.append(PlannedRow(countries.name(code), (code,), row, changed, changes))
+    for code, row, values in pairs.paired:
+        if values["role"] in replaced_roles:
+            changed, changes = _row_changes(row, values, labels)
+            if changed:
+                label = countries.name(code)
+                part.changed.append(PlannedRow(label, (code,), row, changed, changes))
     return part
 
 
@@ -152,17 +153,16 @@ def plan_organisations(parsed, stored, references) -> PartPlan:
         "group_en": (field_label(ProcessOrganisation, "group"), _text),
         "position": (gettext("Place in the list"), _text),
     }
-    for key, link in existing.items():
-        if link.role in roles and key not in wanted:
+    pairs = pair_rows(existing, wanted)
+    for key, link in pairs.unlisted:
+        if link.role in roles:
             label = f"{link.organisation} ({_organisation_role(link.role)})"
             part.unlisted.append(PlannedRow(label, key, link))
-    for key, (organisation, values) in wanted.items():
-        link = existing.get(key)
-        if link is None:
-            new = ProcessOrganisation(process=stored, organisation=organisation, **values)
-            label = f"{organisation} ({_organisation_role(values['role'])})"
-            part.added.append(PlannedRow(label, key, new, values))
-            continue
+    for key, (organisation, values) in pairs.added:
+        new = ProcessOrganisation(process=stored, organisation=organisation, **values)
+        label = f"{organisation} ({_organisation_role(values['role'])})"
+        part.added.append(PlannedRow(label, key, new, values))
+    for key, link, (organisation, values) in pairs.paired:
         changed, changes = _row_changes(link, values, labels)
         if changed:
             part.changed.append(PlannedRow(str(organisation), key, link, changed, changes))
@@ -188,15 +188,14 @@ def plan_focus_areas(parsed, stored, references) -> PartPlan:
         if stored
         else {}
     )
-    for key, link in existing.items():
-        if key not in wanted:
-            part.unlisted.append(PlannedRow(str(link.focus_area), key, link))
-    for key, (focus_area, position) in wanted.items():
-        link = existing.get(key)
-        if link is None:
-            new = ProcessFocusArea(process=stored, focus_area=focus_area, position=position)
-            part.added.append(PlannedRow(str(focus_area), key, new, {"position": position}))
-        elif link.position != position:
+    pairs = pair_rows(existing, wanted)
+    for key, link in pairs.unlisted:
+        part.unlisted.append(PlannedRow(str(link.focus_area), key, link))
+    for key, (focus_area, position) in pairs.added:
+        new = ProcessFocusArea(process=stored, focus_area=focus_area, position=position)
+        part.added.append(PlannedRow(str(focus_area), key, new, {"position": position}))
+    for key, link, (focus_area, position) in pairs.paired:
+        if link.position != position:
             change = FieldChange(gettext("Place in the list"), str(link.position), str(position))
             part.changed.append(
                 PlannedRow(str(focus_area), key, link, {"position": position}, [change])
@@ -214,7 +213,7 @@ def plan_meetings(parsed, stored) -> PartPlan:
     if not part.on_page:
         return part
     existing = {(m.start_date, m.title_en): m for m in stored.meetings.all()} if stored else {}
-    wanted = set()
+    wanted: dict[tuple, tuple] = {}
     for written in parsed.meetings:
         meeting = Meeting(
             process=stored,
@@ -226,39 +225,47 @@ def plan_meetings(parsed, stored) -> PartPlan:
             country=written.country or "",
         )
         meeting.normalise_dates()
-        key = (meeting.start_date, meeting.title_en)
-        if key in wanted:
-            continue
-        wanted.add(key)
-        plain_key = (meeting.start_date.isoformat(), meeting.title_en)
-        values = {
-            "end_date": meeting.end_date,
-            "date_precision": meeting.date_precision,
-            "city_en": meeting.city_en,
-            "country": written.country or "",
-        }
-        old = existing.get(key)
-        if old is None:
-            part.added.append(PlannedRow(_meeting_label(meeting), plain_key, meeting, values))
-            continue
+        wanted.setdefault((meeting.start_date, meeting.title_en), meeting)
+    pairs = pair_rows(existing, wanted)
+    for key, meeting in pairs.added:
+        part.added.append(
+            PlannedRow(_meeting_label(meeting), _plain_key(key), meeting, _meeting_values(meeting))
+        )
+    for key, old, meeting in pairs.paired:
         changed = _dated_changes(old, meeting)
         if old.city_en != meeting.city_en:
             changed.append(FieldChange(field_label(Meeting, "city"), old.city_en, meeting.city_en))
-        if (old.country.code or "") != (written.country or ""):
+        if (old.country.code or "") != (meeting.country.code or ""):
             changed.append(
                 FieldChange(
                     field_label(Meeting, "country"),
                     old.country.name if old.country else "",
-                    countries.name(written.country) if written.country else "",
+                    meeting.country.name if meeting.country else "",
                 )
             )
         if changed:
-            part.changed.append(PlannedRow(_meeting_label(old), plain_key, old, values, changed))
-    for key, meeting in existing.items():
-        if key not in wanted:
-            plain_key = (meeting.start_date.isoformat(), meeting.title_en)
-            part.unlisted.append(PlannedRow(_meeting_label(meeting), plain_key, meeting))
+            values = _meeting_values(meeting)
+            part.changed.append(
+                PlannedRow(_meeting_label(old), _plain_key(key), old, values, changed)
+            )
+    for key, meeting in pairs.unlisted:
+        part.unlisted.append(PlannedRow(_meeting_label(meeting), _plain_key(key), meeting))
     return part
+
+
+def _meeting_values(meeting: Meeting) -> dict:
+    """What an import writes of a meeting already on the profile (its key stays)."""
+    return {
+        "end_date": meeting.end_date,
+        "date_precision": meeting.date_precision,
+        "city_en": meeting.city_en,
+        "country": meeting.country.code or "",
+    }
+
+
+def _plain_key(key: tuple) -> tuple:
+    """A row's key as plain data (the plan's digest is of JSON): the date as text."""
+    return (key[0].isoformat(), *key[1:])
 
 
 def _dated_changes(old, new) -> list[FieldChange]:
@@ -282,7 +289,7 @@ def plan_chairs(parsed, stored, references) -> PartPlan:
         if stored
         else {}
     )
-    wanted = set()
+    wanted: dict[tuple, Chair] = {}
     for written in dated:
         organisation = (
             references.organisation(written.organisation) if written.organisation else None
@@ -296,22 +303,20 @@ def plan_chairs(parsed, stored, references) -> PartPlan:
             date_precision=written.dates.precision,
         )
         chair.normalise_dates()
-        key = (chair.start_date, written.country or "", record_key(organisation))
-        if key in wanted:
-            continue
-        wanted.add(key)
-        plain_key = (chair.start_date.isoformat(), *key[1:])
+        wanted.setdefault(
+            (chair.start_date, written.country or "", record_key(organisation)), chair
+        )
+    pairs = pair_rows(existing, wanted)
+    for key, chair in pairs.added:
         values = {"end_date": chair.end_date, "date_precision": chair.date_precision}
-        old = existing.get(key)
-        if old is None:
-            label = f"{chair.holder_name}, {chair.dates_display}"
-            part.added.append(PlannedRow(label, plain_key, chair, values))
-        elif changes := _dated_changes(old, chair):
+        label = f"{chair.holder_name}, {chair.dates_display}"
+        part.added.append(PlannedRow(label, _plain_key(key), chair, values))
+    for key, old, chair in pairs.paired:
+        if changes := _dated_changes(old, chair):
+            values = {"end_date": chair.end_date, "date_precision": chair.date_precision}
             label = f"{old.holder_name}, {old.dates_display}"
-            part.changed.append(PlannedRow(label, plain_key, old, values, changes))
-    for key, chair in existing.items():
-        if key not in wanted:
-            plain_key = (chair.start_date.isoformat(), *key[1:])
-            label = f"{chair.holder_name}, {chair.dates_display}"
-            part.unlisted.append(PlannedRow(label, plain_key, chair))
+            part.changed.append(PlannedRow(label, _plain_key(key), old, values, changes))
+    for key, chair in pairs.unlisted:
+        label = f"{chair.holder_name}, {chair.dates_display}"
+        part.unlisted.append(PlannedRow(label, _plain_key(key), chair))
     return part

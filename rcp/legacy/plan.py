@@ -398,9 +398,12 @@ def _plan_fields(parsed, stored, references, *, publish, findings):
             findings.append(
                 Finding(
                     kind=kinds.NAME,
-                    message=f"The page calls the process “{parsed.name}”; the profile it "
-                    f"updates keeps its name, “{stored_name}” (give the new name with the "
-                    "page to rename it)",
+                    message=gettext(
+                        "The page calls the process “%(page_name)s”; the profile it updates "
+                        "keeps its name, “%(name)s” (give the new name with the page to rename "
+                        "it)"
+                    )
+                    % {"page_name": parsed.name, "name": stored_name},
                 )
             )
     for name in PAGE_FIELDS:

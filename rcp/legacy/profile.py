@@ -28,6 +28,12 @@ def country_name(code: str | None) -> str:
         return str(countries.name(code))
 
 
+def reported_country_name(code: str | None) -> str:
+    """A country's name in the active language, for a report read in it ("Sénégal" in a
+    French report): the profile's records keep :func:`country_name`."""
+    return str(countries.name(code)) if code else ""
+
+
 @dataclass
 class ParsedCountry:
     written: str

@@ -2,12 +2,16 @@
 
 A :class:`Report` is a list of :class:`Finding` objects, each of one kind below. It is printed
 by the command, shown in the admin's preview and stored with the profile (``LegacyImport``),
-so it is plain data: it goes to JSON and comes back unchanged.
+so it is plain data: it goes to JSON and comes back unchanged. Its messages and section names
+are written in the language active when the page is read (the editor's) and kept as that
+text, so a stored report reads as it did when the page was imported.
 """
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 DUPLICATE = "duplicate"
@@ -20,6 +24,9 @@ CUT_OFF = "cut_off"
 NOT_IMPORTED = "not_imported"
 ERROR = "error"
 NAME = "name"
+#: A layout read by a guess an editor should check: a heading read as the one it is closest
+#: to, a table saved as text, country names found in prose.
+READ_AS = "read_as"
 
 #: The kinds of finding, in the order the report lists them, with their headings.
 KINDS = {
@@ -28,6 +35,7 @@ KINDS = {
     UNKNOWN_NAME: _("Names that are not countries"),
     DUPLICATE: _("Duplicates merged"),
     COUNT: _("Counts that disagree with the lists"),
+    READ_AS: _("Guesses to check"),
     MARKER: _("Editorial markers removed"),
     CEASED: _("Organisations that no longer exist"),
     CUT_OFF: _("The page is cut off"),
@@ -54,7 +62,7 @@ class Finding:
     def __str__(self):
         text = f"{self.section}: {self.message}" if self.section else self.message
         if self.accepted:
-            text += " " + str(_("(suggestion accepted)"))
+            text += " " + gettext("(suggestion accepted)")
         return text
 
     @property
@@ -77,8 +85,10 @@ class Report:
         self._summaries = {finding.kind: finding for finding in self.findings if finding.omitted}
 
     def add(self, kind: str, message: str, **kwargs) -> Finding:
+        if "section" in kwargs:
+            kwargs["section"] = str(kwargs["section"])
         finding = Finding(kind=kind, message=str(message), **kwargs)
-        if kind == ERROR or self._listed[kind] < MAX_LISTED:
+        if self.lists(kind):
             self._listed[kind] += 1
             self.findings.append(finding)
             return finding
@@ -88,14 +98,30 @@ class Report:
             self.findings.append(summary)
         summary.omitted += 1
         summary.blocking = summary.blocking or finding.blocking
-        summary.message = (
-            f"… and {summary.omitted:,} more of these, not listed (a report lists the first "
-            f"{MAX_LISTED})"
-        )
         return finding
+
+    def lists(self, kind: str) -> bool:
+        """Whether a finding of this kind added now is listed (not only counted): a reader
+        of thousands of findings builds the messages of the listed ones only."""
+        return kind == ERROR or self._listed[kind] < MAX_LISTED
+
+    def summarise(self) -> None:
+        """Write the message of each summary of findings not listed. Done once the findings
+        are in (by :meth:`sort` and whatever reads the report), not at each of the thousands
+        a page may have."""
+        for summary in self._summaries.values():
+            summary.message = ngettext(
+                "… and %(count)s more of these, not listed (a report lists the first %(listed)s)",
+                "… and %(count)s more of these, not listed (a report lists the first %(listed)s)",
+                summary.omitted,
+            ) % {
+                "count": number_format(summary.omitted, force_grouping=True),
+                "listed": MAX_LISTED,
+            }
 
     def sort(self) -> None:
         """Put the findings in the order of ``KINDS`` (page order within a kind)."""
+        self.summarise()
         order = list(KINDS)
         self.findings.sort(key=lambda f: order.index(f.kind) if f.kind in order else len(order))
 
@@ -112,6 +138,7 @@ class Report:
 
     def grouped(self) -> list[tuple[str, list[Finding]]]:
         """(heading, findings) in the order of ``KINDS``, for templates and printing."""
+        self.summarise()
         return [
             (str(heading), found)
             for kind, heading in KINDS.items()
@@ -120,6 +147,7 @@ class Report:
 
     def lines(self) -> list[str]:
         """The report as text, one line per finding, quotes included."""
+        self.summarise()
         if not self.findings:
             return [str(_("Nothing to report."))]
         output = []
@@ -132,6 +160,7 @@ class Report:
         return output
 
     def to_json(self) -> list[dict]:
+        self.summarise()
         return [asdict(finding) for finding in self.findings]
 
     @classmethod

@@ -24,6 +24,7 @@ from rcp.legacy.plan import ImportRefused, ProfileImportPlan, plan_profile_impor
 from rcp.legacy.profile import ParsedProfile
 from rcp.legacy.report import Report
 from rcp.models import LegacyImport, Process, PublicationStatus
+from rcp.rows import set_links, write_rows
 from rcp.workflow import authorise, history_user
 
 logger = logging.getLogger("rcp.legacy")
@@ -124,6 +125,13 @@ class _Writer:
         instance._change_reason = self.reason
         instance.delete()
 
+    def write_row(self, planned, process: Process) -> None:
+        if hasattr(planned.instance, "process_id"):  # not a shared record a page translates
+            planned.instance.process = process
+        for name, value in planned.values.items():
+            setattr(planned.instance, name, value)
+        self.save(planned.instance)
+
     def write(self) -> Process:
         plan = self.plan
         # The shared records first (a successor before its predecessor): the rest refer to them.
@@ -138,18 +146,15 @@ class _Writer:
         authorise(process, actor=self.user)  # PermissionDenied: publishing needs a Publisher
         if plan.created or plan.field_values:
             self.save(process)
-        for name, records in plan.related_values.items():
-            getattr(process, name).set(records)
+        set_links(process, plan.related_values)
         for part in plan.parts:
-            if self.remove_unlisted:
-                for row in part.unlisted:
-                    self.delete(row.instance)
-            for row in [*part.changed, *part.added]:
-                if hasattr(row.instance, "process_id"):  # not a shared record a page translates
-                    row.instance.process = process
-                for name, value in row.values.items():
-                    setattr(row.instance, name, value)
-                self.save(row.instance)
+            # The plan paired the rows (``pair_rows``) and lists only those that differ.
+            write_rows(
+                remove=part.unlisted if self.remove_unlisted else [],
+                write=[*part.changed, *part.added],
+                delete=lambda planned: self.delete(planned.instance),
+                save=lambda planned: self.write_row(planned, process),
+            )
         # The parts read for the plan are no longer the profile's: whoever reads them next
         # reads them again.
         process.__dict__.pop("_prefetched_objects_cache", None)

@@ -13,12 +13,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from rcp.countries import normalise_country_text
 from rcp.legacy import report as kinds
 from rcp.legacy.extract import Line, PageText
 from rcp.legacy.labels import Field, Label, classify
 from rcp.legacy.names import CountStatement, parse_organisation, split_countries, suggestion_for
-from rcp.legacy.profile import ParsedCountry, ParsedOrganisation, ParsedProfile, country_name
+from rcp.legacy.profile import (
+    ParsedCountry,
+    ParsedOrganisation,
+    ParsedProfile,
+    reported_country_name,
+)
 from rcp.legacy.report import Report
 from rcp.legacy.vocabulary import DOMAIN_WORDS, INFLECTIONS
 from rcp.text import EDITORIAL_MARKER
@@ -28,20 +36,29 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 #: ``ParseState.suggestion_for``); real pages have a handful.
 MAX_SUGGESTIONS = 100
 
+#: The name a finding gives the part of the page it is about (lazy: a finding takes it as
+#: text in the language of the parse, see ``section_name``).
 SECTION_NAMES = {
-    "preamble": "Page heading",
-    "unlabelled": "Unlabelled text",
-    "objectives": "Objectives",
-    "focus": "Current Focus",
-    "secretariat": "Secretariat",
-    "members": "Members",
-    "observers": "Observers",
-    "partners": "Partners",
-    "chairs": "Chairs",
-    "meetings": "Meetings",
-    "extra": "Other section",
-    "fields": "Fields",
+    "preamble": gettext_lazy("Page heading"),
+    "unlabelled": gettext_lazy("Unlabelled text"),
+    "objectives": gettext_lazy("Objectives"),
+    "focus": gettext_lazy("Current Focus"),
+    "secretariat": gettext_lazy("Secretariat"),
+    "members": gettext_lazy("Members"),
+    "observers": gettext_lazy("Observers"),
+    "partners": gettext_lazy("Partners"),
+    "chairs": gettext_lazy("Chairs"),
+    "meetings": gettext_lazy("Meetings"),
+    "extra": gettext_lazy("Other section"),
+    "fields": gettext_lazy("Fields"),
 }
+
+
+def section_name(part: str) -> str:
+    """The name of a part of the page, as plain text in the active language (a part this
+    module does not name, such as a heading of the page, is its own name)."""
+    return str(SECTION_NAMES.get(part, part))
+
 
 TERMINAL = re.compile(r"[.!?:;)\]\u201d\"\u2019\u00bb*]$|\d$")
 
@@ -102,11 +119,12 @@ class Section:
     heading: str = ""
     lines: list[Line] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
+        """Asked of each finding in the section: translated once."""
         if self.part == "extra" and self.heading:
             return self.heading.rstrip(":")
-        return SECTION_NAMES.get(self.part, self.part)
+        return section_name(self.part)
 
 
 @dataclass
@@ -175,9 +193,12 @@ class ParseState:
                 self.too_many_unknown = True
                 self.report.add(
                     kinds.ERROR,
-                    f"The page names more than {MAX_SUGGESTIONS} things that are not countries "
-                    "where countries are listed: it does not read as a profile page. Check that "
-                    "it is one, and correct its lists",
+                    _(
+                        "The page names more than %(limit)s things that are not countries "
+                        "where countries are listed: it does not read as a profile page. Check "
+                        "that it is one, and correct its lists"
+                    )
+                    % {"limit": MAX_SUGGESTIONS},
                     blocking=True,
                 )
             return None
@@ -187,11 +208,14 @@ class ParseState:
     def unplaced(self, line: Line | str, section: str, why: str = "") -> None:
         text = line.text if isinstance(line, Line) else line
         if isinstance(line, Line) and self.is_last(line) and not TERMINAL.search(text.strip()):
-            self.cut_off(line, section, "the line was not kept")
+            self.cut_off(line, section, _("the line was not kept"))
             return
-        message = f"“{excerpt(text)}”"
-        if why:
-            message += f" ({why})"
+        if not self.report.lists(kinds.UNPLACED):
+            message = ""  # counted, not listed
+        elif why:
+            message = _("“%(line)s” (%(why)s)") % {"line": excerpt(text), "why": why}
+        else:
+            message = _("“%(line)s”") % {"line": excerpt(text)}
         self.report.add(kinds.UNPLACED, message, section=section, quote=excerpt(text, 1000))
 
     def is_last(self, line: Line) -> bool:
@@ -219,8 +243,15 @@ class ParseState:
 
     def cut_off(self, line: Line | str, section: str, kept: str = "") -> None:
         text = line.text if isinstance(line, Line) else line
-        message = f"The page ends in the middle of “{excerpt(text, 120)}”"
-        message += f"; {kept}." if kept else "; that entry was left out."
+        if kept:
+            message = _("The page ends in the middle of “%(line)s”; %(kept)s.") % {
+                "line": excerpt(text, 120),
+                "kept": kept,
+            }
+        else:
+            message = _("The page ends in the middle of “%(line)s”; that entry was left out.") % {
+                "line": excerpt(text, 120)
+            }
         self.report.add(kinds.CUT_OFF, message, section=section, quote=excerpt(text, 1000))
         self.cut_reported = True
 
@@ -238,7 +269,7 @@ class ParseState:
             context = line.text[max(match.start() - 60, 0) : match.end() + 60]
             self.report.add(
                 kinds.MARKER,
-                f"Editorial marker “{match.group(0)}” removed",
+                _("Editorial marker “%(marker)s” removed") % {"marker": match.group(0)},
                 section=section,
                 quote=excerpt(context, 200),
             )
@@ -260,10 +291,17 @@ class ParseState:
     def unknown_name(self, line: Line, suggestion: str | None, section: str, **kwargs) -> None:
         written = line.text
         role = kwargs.get("role", "member")
-        if suggestion:
-            message = f"“{written}” is not a country: did you mean “{country_name(suggestion)}”?"
+        if not self.report.lists(kinds.UNKNOWN_NAME):
+            message = ""  # counted, not listed
+        elif suggestion:
+            message = _("“%(written)s” is not a country: did you mean “%(suggestion)s”?") % {
+                "written": written,
+                "suggestion": reported_country_name(suggestion),
+            }
         else:
-            message = f"“{written}” is not a country, and no country's name is close to it"
+            message = _("“%(written)s” is not a country, and no country's name is close to it") % {
+                "written": written
+            }
         self.report.add(
             kinds.UNKNOWN_NAME,
             message,
@@ -288,10 +326,14 @@ class ParseState:
         name = parse_organisation(text)
         if name is None:
             if not quiet:
-                self.unplaced(text, section, "not an organisation's name")
+                self.unplaced(text, section, _("not an organisation's name"))
             return None
         if name.note and not quiet:
-            self.unplaced(f"({name.note})", section, f"a note on {name.name}, not stored with it")
+            self.unplaced(
+                f"({name.note})",
+                section,
+                _("a note on %(organisation)s, not stored with it") % {"organisation": name.name},
+            )
         return ParsedOrganisation(
             name=name.name[:250],
             acronym=name.acronym[:30],
