@@ -5,6 +5,8 @@ from django.utils import translation
 from django_countries import countries
 from django_countries.fields import Country
 
+from rcp.countries import is_start_of_country_name, resolve_country
+from rcp.legacy.names import split_countries
 from rcp.models import Process
 
 from .factories import ParticipationFactory, ProcessFactory
@@ -114,3 +116,56 @@ def test_member_states_are_sorted_by_their_french_names(process_with_e_countries
         "Éthiopie",
         "République démocratique du Congo",
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Kingdom of Morocco", "MA"),
+        ("the Republic of Yemen", "YE"),
+        ("Hashemite Kingdom of Jordan", "JO"),
+        ("Kingdom of the Netherlands", "NL"),
+        ("Republic of the Congo", "CG"),
+        ("Federal Democratic Republic of Ethiopia", "ET"),
+        ("Royaume du Maroc", "MA"),
+        ("République du Sénégal", "SN"),
+        ("República del Ecuador", "EC"),
+        ("Estado Plurinacional de Bolivia", "BO"),
+        ("former Yugoslav Republic of Macedonia", "MK"),
+        ("Libyan Arab Jamahiriya", "LY"),
+        # A title that changes the country is not stripped.
+        ("Democratic Republic of the Congo", "CD"),
+        ("Democratic Republic of Congo", "CD"),
+        ("Republic of Korea", "KR"),
+        ("Republic of China", "TW"),
+        ("People's Republic of China", "CN"),
+    ],
+)
+def test_formal_names_read_as_the_country_they_name(written, code):
+    assert resolve_country(written) == code
+
+
+@pytest.mark.parametrize("written", ["Republic of", "Kingdom of", "State of Emergency", "Kosovo"])
+def test_a_title_alone_or_with_no_country_is_not_a_country(written):
+    assert resolve_country(written) is None
+
+
+def test_formal_names_in_a_list_are_read_one_by_one():
+    pieces, unread = split_countries(
+        "Kingdom of Morocco, Republic of Tunisia and the State of Libya"
+    )
+    assert [piece.code for piece in pieces] == ["MA", "TN", "LY"] and unread == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "cut_short"),
+    [
+        ("Tuni", True),
+        ("Central African Rep", True),
+        ("Tunisia", False),
+        ("Ni", False),
+        ("IOM", False),
+    ],
+)
+def test_the_start_of_a_country_name_is_told_from_a_whole_one(written, cut_short):
+    assert is_start_of_country_name(written) is cut_short

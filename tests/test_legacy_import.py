@@ -742,7 +742,8 @@ def test_the_report_reads_as_text_with_headings_and_quotes():
 
     assert report.lines() == [
         "Names that are not countries (1):",
-        "  - Members: “Senegall” is not a country: did you mean “Senegal”?",
+        # The line is the page's: Senegall is its 21st line.
+        "  - Members, line 21: “Senegall” is not a country: did you mean “Senegal”?",
         "Duplicates merged (1):",
         "  - Members: Ghana is listed twice; merged",
     ]

@@ -313,3 +313,20 @@ def test_a_misspelt_country_ending_the_page_is_a_name_to_correct_not_a_cut():
     unknown = report.of_kind("unknown_name")
     assert len(unknown) == 1 and unknown[0].suggestion == "ER"
     assert report.of_kind("cut_off") == []
+
+
+def test_each_finding_says_the_line_of_the_page_it_is_about():
+    text = (
+        "Member States (6)\nGhana\nSenegall\n"
+        "Membership is open to all states of the region, as agreed.\nMali"
+    )
+    page = build(replace={"members": text})
+    number = {line: n for n, line in enumerate(page.splitlines(), start=1)}
+    _profile, report = parse_page(page)
+
+    lines = {f.kind: f.line for f in report.findings}
+    assert lines["unknown_name"] == number["Senegall"]
+    assert lines["count"] == number["Member States (6)"]
+    assert lines["unplaced"] == number[text.splitlines()[3]]
+    unknown = report.of_kind("unknown_name")[0]
+    assert str(unknown).startswith(f"Members, line {number['Senegall']}: “Senegall”")

@@ -209,6 +209,7 @@ def check_counts(state: ParseState) -> None:
                 % {"stated": statement.total, "counted": what, "listed": listed},
                 section=section,
                 quote=statement.written,
+                line=check.line,
             )
         if statement.groups:
             total = sum(count for _label, count in statement.groups)
@@ -220,6 +221,7 @@ def check_counts(state: ParseState) -> None:
                     % {"total": total, "sum": sum_text, "stated": statement.total},
                     section=section,
                     quote=statement.written,
+                    line=check.line,
                 )
             for label, count in statement.groups:
                 in_label = countries["member", label.casefold()]
@@ -232,6 +234,7 @@ def check_counts(state: ParseState) -> None:
                         % {"stated": count, "group": label, "listed": in_label},
                         section=section,
                         quote=statement.written,
+                        line=check.line,
                     )
 
 

@@ -90,7 +90,7 @@ def take_country_runs(state: ParseState) -> None:
             state.sections.insert(state.sections.index(holder) + 1 if holder else 0, found)
             state.profile.parts.add(part)
             if heading is not None and (statement := parse_count(heading.text)):
-                state.counts.append(CountCheck(part, "", statement))
+                state.counts.append(CountCheck(part, "", statement, line=heading.number))
             values = {
                 "count": end - start,
                 "section": where,
@@ -117,6 +117,7 @@ def take_country_runs(state: ParseState) -> None:
                 message % values,
                 section=where,
                 quote=excerpt(" / ".join(line.text for line in found.lines), 300),
+                line=found.lines[0].number,
             )
 
 
@@ -169,8 +170,8 @@ class ListReading:
     def role(self) -> str:
         return ROLES[self.section.part]
 
-    def count(self, statement: CountStatement, group: str = "") -> CountCheck:
-        return CountCheck(self.section.part, self.section.kind, statement, group=group)
+    def count(self, statement: CountStatement, group: str = "", line: int = 0) -> CountCheck:
+        return CountCheck(self.section.part, self.section.kind, statement, group, line)
 
 
 def read_list(state: ParseState, section: Section) -> None:
@@ -184,7 +185,7 @@ def read_list(state: ParseState, section: Section) -> None:
         text = line.text.strip().strip("-\u2013 ").strip()
         if not text or is_none_value(text) or take_list_structure(state, reading, line, text):
             continue
-        text = names_of_line(state, reading, text)
+        text = names_of_line(state, reading, line, text)
         if not line.bullet and is_prose(text) and not mostly_countries(state, text):
             read_prose_line(state, reading, line, text)
         elif line.cells and len(line.cells) > 1:
@@ -219,7 +220,7 @@ def take_list_structure(state: ParseState, reading: ListReading, line: Line, tex
     elif line.bullet == "*" or text.startswith("*"):
         state.footnotes["*"] = text.lstrip("* ")
     elif (statement := parse_count(text, heading=False)) and not has_countries(state, text):
-        state.counts.append(reading.count(statement))
+        state.counts.append(reading.count(statement, line=line.number))
     elif labels := parse_group_row(text, line.cells):
         reading.columns = labels
     elif heading := parse_group_heading(text.rstrip(":")):
@@ -227,13 +228,13 @@ def take_list_structure(state: ParseState, reading: ListReading, line: Line, tex
         reading.columns = None
         if count is not None:
             statement = CountStatement(total=count, written=text)
-            state.counts.append(reading.count(statement, reading.group))
+            state.counts.append(reading.count(statement, reading.group, line.number))
     else:
         return False
     return True
 
 
-def names_of_line(state: ParseState, reading: ListReading, text: str) -> str:
+def names_of_line(state: ParseState, reading: ListReading, line: Line, text: str) -> str:
     """The names of a line without what introduces them: a group ("AU: Algeria, ..."), a
     sentence ("The members are: ...", "Its members include Algeria, ..."), whose count is
     checked."""
@@ -246,7 +247,7 @@ def names_of_line(state: ParseState, reading: ListReading, text: str) -> str:
         return rest
     if is_introduction(state, label):
         if statement := parse_count(label, heading=False):
-            state.counts.append(reading.count(statement))
+            state.counts.append(reading.count(statement, line=line.number))
         return rest
     return text
 
@@ -310,6 +311,7 @@ def report_flattened_table(state: ParseState, section: Section, rows: list) -> N
         message,
         section=section.name,
         quote=excerpt(" / ".join(line.text for line in lines), 300),
+        line=lines[0].number,
     )
 
 
@@ -407,6 +409,7 @@ def add_country(
             % {"country": reported_country_name(piece.code)},
             section=section.name,
             quote=line.text,
+            line=line.number,
         )
         return
     if note and FORMER.search(note):
@@ -416,6 +419,7 @@ def add_country(
             % {"country": reported_country_name(piece.code), "note": note},
             section=section.name,
             quote=line.text,
+            line=line.number,
         )
         return
     if note and SUSPENDED.search(note):

@@ -130,7 +130,7 @@ def segment(state: ParseState, lines: list[Line]) -> None:
             continue
         if isinstance(role, Label):
             seen_known = True
-            current = start_section(state, role, current)
+            current = start_section(state, role, current, line.number)
             if role.inline:
                 inline = Line(text=role.inline, number=line.number, bullet="")
                 state.take_markers(inline, current.name)
@@ -155,14 +155,16 @@ def segment(state: ParseState, lines: list[Line]) -> None:
             state.preamble.append(line)
 
 
-def start_section(state: ParseState, label: Label, current: Section | None) -> Section:
+def start_section(
+    state: ParseState, label: Label, current: Section | None, number: int = 0
+) -> Section:
     """A label starts a section; a sub-label ("Observer States" under "Observers") starts
     a part of the same section, keeping its kind."""
     heading = label.text
     if label.part in {"members", "observers", "partners"}:
         statement = parse_count(heading)
         if statement:
-            state.counts.append(CountCheck(label.part, label.kind, statement))
+            state.counts.append(CountCheck(label.part, label.kind, statement, line=number))
     section = Section(label.part, label.kind, heading=heading)
     state.sections.append(section)
     if label.read_as:
@@ -175,6 +177,7 @@ def start_section(state: ParseState, label: Label, current: Section | None) -> S
             % {"heading": excerpt(heading), "label": label.read_as},
             section=section.name,
             quote=heading,
+            line=number,
         )
     if label.part in {"members", "observers", "partners", "focus", "meetings", "chairs"}:
         state.profile.parts.add(label.part)
@@ -332,6 +335,7 @@ def add_focus_area(state: ParseState, item: str, line: Line, section: Section, s
             _("“%(item)s” is listed twice; merged") % {"item": item},
             section=section.name,
             quote=item,
+            line=line.number,
         )
         return
     seen[key] = item
@@ -368,6 +372,7 @@ def read_meetings(state: ParseState, section: Section) -> None:
                 _("“%(line)s” has no title, so it was not imported") % {"line": excerpt(text)},
                 section=section.name,
                 quote=text,
+                line=line.number,
             )
             continue
         key = (meeting.title.casefold(), meeting.dates.start)
@@ -378,6 +383,7 @@ def read_meetings(state: ParseState, section: Section) -> None:
                 % {"title": meeting.title, "dates": meeting.dates},
                 section=section.name,
                 quote=text,
+                line=line.number,
             )
             continue
         seen.add(key)

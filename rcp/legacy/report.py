@@ -58,9 +58,29 @@ class Finding:
     accepted: bool = False
     #: On the last finding of a kind that had too many to list: how many more there were.
     omitted: int = 0
+    #: The number of the page's line it is about (of the page's text, as the importer reads
+    #: it), or 0.
+    line: int = 0
+
+    #: The section and the line as the report prints them ("Members, line 12"), written in
+    #: the report's language when the finding is made (see :meth:`Report.add`).
+    place: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.place or self.section
+
+    def locate(self) -> None:
+        if self.section and self.line:
+            self.place = gettext("%(section)s, line %(line)s") % {
+                "section": self.section,
+                "line": self.line,
+            }
+        elif self.line:
+            self.place = gettext("Line %(line)s") % {"line": self.line}
 
     def __str__(self):
-        text = f"{self.section}: {self.message}" if self.section else self.message
+        text = f"{self.where}: {self.message}" if self.where else self.message
         if self.accepted:
             text += " " + gettext("(suggestion accepted)")
         return text
@@ -89,6 +109,7 @@ class Report:
             kwargs["section"] = str(kwargs["section"])
         finding = Finding(kind=kind, message=str(message), **kwargs)
         if self.lists(kind):
+            finding.locate()
             self._listed[kind] += 1
             self.findings.append(finding)
             return finding

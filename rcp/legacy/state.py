@@ -133,6 +133,8 @@ class CountCheck:
     kind: str
     statement: CountStatement
     group: str = ""
+    #: The line stating the count.
+    line: int = 0
 
 
 def excerpt(text: str, limit: int = 300) -> str:
@@ -216,7 +218,13 @@ class ParseState:
             message = _("“%(line)s” (%(why)s)") % {"line": excerpt(text), "why": why}
         else:
             message = _("“%(line)s”") % {"line": excerpt(text)}
-        self.report.add(kinds.UNPLACED, message, section=section, quote=excerpt(text, 1000))
+        self.report.add(
+            kinds.UNPLACED,
+            message,
+            section=section,
+            quote=excerpt(text, 1000),
+            line=line.number if isinstance(line, Line) else 0,
+        )
 
     def is_last(self, line: Line) -> bool:
         return line.number == self.last_number
@@ -252,7 +260,14 @@ class ParseState:
             message = _("The page ends in the middle of “%(line)s”; that entry was left out.") % {
                 "line": excerpt(text, 120)
             }
-        self.report.add(kinds.CUT_OFF, message, section=section, quote=excerpt(text, 1000))
+        self.report.add(
+            kinds.CUT_OFF,
+            message,
+            section=section,
+            quote=excerpt(text, 1000),
+            # What is cut off is at the end of the last line.
+            line=line.number if isinstance(line, Line) else self.last_number,
+        )
         self.cut_reported = True
 
     def line_is_last_text(self, line_text: str, item: str) -> bool:
@@ -272,6 +287,7 @@ class ParseState:
                 _("Editorial marker “%(marker)s” removed") % {"marker": match.group(0)},
                 section=section,
                 quote=excerpt(context, 200),
+                line=line.number,
             )
         line.text = " ".join(EDITORIAL_MARKER.sub(" ", line.text).split())
         line.cells = [" ".join(EDITORIAL_MARKER.sub(" ", cell).split()) for cell in line.cells]
@@ -309,6 +325,7 @@ class ParseState:
             quote=written,
             suggestion=suggestion or "",
             blocking=True,
+            line=line.number,
         )
         if role in {"member", "observer"}:
             self.profile.countries.append(
