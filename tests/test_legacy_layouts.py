@@ -330,3 +330,20 @@ def test_each_finding_says_the_line_of_the_page_it_is_about():
     assert lines["unplaced"] == number[text.splitlines()[3]]
     unknown = report.of_kind("unknown_name")[0]
     assert str(unknown).startswith(f"Members, line {number['Senegall']}: “Senegall”")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Former members include Togo and Benin.", "Les anciens membres sont le Togo et le Bénin."],
+)
+def test_a_sentence_giving_its_list_another_role_is_not_read_as_members(sentence):
+    profile, report = parse_page(build(replace={"members": f"Members\nGhana\n{sentence}"}))
+    assert members(profile) == ["GH"]
+    assert any(f.kind == "unplaced" and sentence[:10] in f.message for f in report.findings)
+
+
+def test_observers_introduced_by_a_sentence_without_a_colon():
+    profile, _report = parse_page(
+        build(replace={"observers": "Observers\nObservers include Italy, Spain and IOM."})
+    )
+    assert sorted(c.code for c in profile.countries if c.role == "observer") == ["ES", "IT"]

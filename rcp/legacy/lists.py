@@ -51,6 +51,12 @@ INTRODUCED_LIST = re.compile(
     rf"^(?P<introduction>[^,:;()]{{2,100}}?\b(?:{INTRODUCTION_WORDS}))\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
+#: Words of an introduction that give its list another role than the section's.
+OTHER_ROLE = re.compile(
+    r"\b(?:former|formerly|suspended|candidate|observers?|no longer|anciens?|suspendu|"
+    r"candidats?|observateurs?|antiguos?|suspendidos?|candidatos?|observadores?)\b",
+    re.IGNORECASE,
+)
 #: A list separated otherwise than by spaces: a line without these that names several
 #: countries is a row of a table flattened to text.
 SEPARATORS = re.compile(r"[,;/|]|\s(?:and|et|y|&)\s", re.IGNORECASE)
@@ -240,7 +246,7 @@ def names_of_line(state: ParseState, reading: ListReading, line: Line, text: str
     checked."""
     inline = re.match(r"^(?P<label>[^:]{2,60}):\s*(?P<rest>.+)$", text)
     if inline is None:
-        return without_introduction(state, text)
+        return without_introduction(state, text, reading.section.part)
     label, rest = inline.group("label"), inline.group("rest")
     if heading := parse_group_heading(label):
         reading.group = heading[0]
@@ -270,13 +276,16 @@ def is_introduction(state: ParseState, label: str) -> bool:
     return bool(INTRODUCTION.search(label)) and not has_countries(state, label)
 
 
-def without_introduction(state: ParseState, text: str) -> str:
+def without_introduction(state: ParseState, text: str, part: str = "members") -> str:
     """The list a sentence introduces ("The members of the dialogue include Algeria, Egypt
     and Libya."), without its introduction; the text as it is when it is not such a
     sentence (the introduction names no country, what follows is a list of names)."""
     match = INTRODUCED_LIST.match(text)
     if match is None or has_countries(state, match.group("introduction")):
         return text
+    other_role = OTHER_ROLE.search(match.group("introduction"))
+    if other_role and not (part == "observers" and OBSERVER_WORD.match(other_role.group(0))):
+        return text  # "Former members include ...": not this section's list; left unplaced
     rest = match.group("rest")
     organisations = split_organisations(rest)
     if mostly_countries(state, rest) or (
