@@ -130,7 +130,9 @@ def merge_duplicate_countries(state: ParseState) -> None:
         key = country.code or f"?{normalise_country_text(country.written)}"
         if key in kept:
             first = kept[key]
-            if first.role == country.role:
+            if not state.report.lists(kinds.DUPLICATE):
+                message = ""  # counted, not listed: a page of thousands builds no messages
+            elif first.role == country.role:
                 message = _("%(country)s is listed twice; merged") % {
                     "country": reported_country_name(country.code) or country.name
                 }
