@@ -4,7 +4,7 @@ request through the same stack costs."""
 from django.http import HttpResponse
 from django.urls import path
 
-from rcp.views import ProcessDetailView
+from rcp.views.profiles import ProcessDetailView
 from tripoli.urls import handler500  # noqa: F401
 from tripoli.urls import urlpatterns as site_urlpatterns
 

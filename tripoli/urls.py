@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from rcp.sitemaps import SITEMAPS
-from rcp.views import robots_txt
+from rcp.views.site import robots_txt
 
 admin.site.site_header = _("RCP Profiles administration")
 admin.site.site_title = _("RCP Profiles")
