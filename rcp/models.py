@@ -7,7 +7,9 @@ rules (the "81 Members (...)" header, sorted country lists, date styles) live
 here so the admin, the public pages, the importers and the tests share them.
 """
 
+import functools
 import unicodedata
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +17,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
@@ -23,8 +24,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
+from rcp.addresses import address
+from rcp.countries import country_name_choices
 from rcp.dates import DatePrecision, format_date_range, truncate_to_precision
 from rcp.history_records import changeset
 from rcp.multilingual import SOURCE_LANGUAGE, text_in
@@ -65,6 +68,26 @@ def reading_order_key(text: str) -> str:
     """Sort key that ignores case and accents, so "Côte d'Ivoire" sorts beside "Croatia"."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def country_names() -> dict[str, tuple[str, str]]:
+    """Every country as ``code: (name, sort key)`` in the page's language, the sort key being
+    the name's :func:`reading_order_key`: a table made once per language, as django-countries
+    translates a name anew on every look-up, and a profile page names each of its countries
+    three times (sorting, the list, the JSON-LD) and the data set 80,000 times."""
+    return _country_names(translation.get_language() or SOURCE_LANGUAGE)
+
+
+@functools.cache
+def _country_names(language: str) -> dict[str, tuple[str, str]]:
+    with translation.override(language):
+        return {code: (name, reading_order_key(name)) for code, name in country_name_choices()}
+
+
+def country_name(code: str) -> str:
+    """The name of the country ``code`` in the page's language (see :func:`country_names`)."""
+    found = country_names().get(code)
+    return found[0] if found else str(Country(code).name)
 
 
 def join_with_and(parts: list[str]) -> str:
@@ -203,7 +226,7 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("rcp:organisation-detail", kwargs={"slug": self.slug})
+        return address("rcp:organisation-detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -272,7 +295,7 @@ class FocusArea(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("rcp:focus-area-detail", kwargs={"slug": self.slug})
+        return address("rcp:focus-area-detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -417,12 +440,13 @@ class ProcessQuerySet(models.QuerySet):
             + Coalesce(Subquery(organisations), Value(0))
         )
 
-    def for_profile_page(self):
-        """Everything a profile page shows, in a fixed number of queries."""
+    def for_profile_page(self, *, participations: bool = True):
+        """Everything a profile page shows, in a fixed number of queries; without its
+        ``participations`` for the data set, which reads them as values (rcp/opendata.py)."""
         return self.select_related("secretariat_organisation").prefetch_related(
             "regions",
             "associated_organisations",
-            "participations",
+            *(["participations"] if participations else []),
             Prefetch(
                 "organisation_roles",
                 queryset=ProcessOrganisation.objects.select_related("organisation"),
@@ -594,7 +618,7 @@ class Process(models.Model):
         self._approved_decision = None
 
     def get_absolute_url(self):
-        return reverse("rcp:process-detail", kwargs={"slug": self.slug})
+        return address("rcp:process-detail", slug=self.slug)
 
     def delete(self, *args, **kwargs):
         stored_status = (
@@ -714,9 +738,7 @@ class Process(models.Model):
             "name": self.name,
             "url": self.get_absolute_url(),
             "description": self.summary,
-            "member": [
-                {"@type": "Country", "name": str(p.country.name)} for p in self.member_states
-            ],
+            "member": [{"@type": "Country", "name": p.country_name} for p in self.member_states],
         }
         if self.acronym:
             data["alternateName"] = self.acronym
@@ -736,7 +758,13 @@ class Process(models.Model):
 
     def _countries(self, role: str) -> list["Participation"]:
         rows = [p for p in self.participations.all() if p.role == role]
-        return sorted(rows, key=lambda p: reading_order_key(p.country.name))
+        names = country_names()
+
+        def sort_key(participation):
+            found = names.get(participation.country_code)
+            return found[1] if found else reading_order_key(participation.country_name)
+
+        return sorted(rows, key=sort_key)
 
     def _organisations(self, role: str) -> list["ProcessOrganisation"]:
         return [link for link in self.organisation_roles.all() if link.role == role]
@@ -785,24 +813,36 @@ class Process(models.Model):
     def member_count(self, value):
         self.__dict__["_annotated_member_count"] = value
 
-    def member_groups(self) -> list[tuple[str, str | None, int]]:
-        """The groups of the member states, largest first, as ``(label, language, count)``:
-        the label in the page's language and, when it is not yet translated, the language it
-        reads in (English). States are grouped by their English label, so a group counts
-        every state once however far its translation has got; it reads in the first
+    @cached_property
+    def member_state_groups(self) -> list["MemberGroup"]:
+        """The member states by group, largest first, then those in no group (when some are
+        in one): the sub-lists of the Members section, each headed as the header counts it.
+        Empty when no member state has a group.
+
+        Each group's label is in the page's language or, when it is not yet translated, in
+        English (its ``language``). States are grouped by their English label, so a group
+        counts every state once however far its translation has got; it reads in the first
         translation one of its rows has."""
         language = translation.get_language() or SOURCE_LANGUAGE
         rows_by_group: dict[str, list[Participation]] = {}
+        ungrouped = []
         for state in self.member_states:
             if english := text_in(state, "group", SOURCE_LANGUAGE).strip():
                 rows_by_group.setdefault(english, []).append(state)
+            else:
+                ungrouped.append(state)
+        if not rows_by_group:
+            return []
         groups = []
         for english, rows in rows_by_group.items():
             translations = (text_in(row, "group", language).strip() for row in rows)
             label = next((text for text in translations if text), "")
             fallback = None if label or language == SOURCE_LANGUAGE else SOURCE_LANGUAGE
-            groups.append((label or english, fallback, len(rows)))
-        return sorted(groups, key=lambda group: (-group[2], group[0].casefold()))
+            groups.append(MemberGroup(label or english, fallback, rows))
+        groups.sort(key=lambda group: (-len(group.states), group.label.casefold()))
+        if ungrouped:
+            groups.append(MemberGroup("", None, ungrouped))
+        return groups
 
     @property
     def member_summary(self) -> str:
@@ -823,23 +863,8 @@ class Process(models.Model):
         total = len(states) + len(organisations)
         headline = text(ngettext("%(count)d Member", "%(count)d Members", total) % {"count": total})
 
-        parts = []
-        groups = self.member_groups()
-        if groups:
-            for label, language, count in groups:
-                parts.append(describe_member_group(label, count, language=language, html=html))
-            ungrouped = len(states) - sum(count for _label, _language, count in groups)
-            if ungrouped:
-                parts.append(
-                    text(
-                        ngettext(
-                            "%(count)d other Member State",
-                            "%(count)d other Member States",
-                            ungrouped,
-                        )
-                        % {"count": ungrouped}
-                    )
-                )
+        groups = self.member_state_groups
+        parts = [group.describe(html=html) for group in groups]
         if organisations:
             if states and not groups:
                 parts.append(
@@ -888,6 +913,34 @@ class Process(models.Model):
                     )
                 }
             )
+
+
+@dataclass(frozen=True)
+class MemberGroup:
+    """Member states of one group ("AU"), or the members in none (``label`` ""), as the
+    Members section lists them under a heading: the words the header counts them in."""
+
+    label: str
+    language: str | None  # the label's, when not the page's (not yet translated)
+    states: list["Participation"]
+
+    def describe(self, *, html: bool = False) -> str:
+        """ "53 AU Member States", "3 other Member States" (escaped, with ``html``)."""
+        count = len(self.states)
+        if self.label:
+            return describe_member_group(self.label, count, language=self.language, html=html)
+        words = ngettext("%(count)d other Member State", "%(count)d other Member States", count)
+        words %= {"count": count}
+        return conditional_escape(words) if html else words
+
+    @property
+    def heading(self) -> str:
+        return self.describe()
+
+    @property
+    def heading_html(self) -> str:
+        """The heading for the page: a label not yet translated is marked ``lang="en"``."""
+        return mark_safe(self.describe(html=True))
 
 
 def describe_member_group(
@@ -998,6 +1051,21 @@ class Participation(ProfilePart):
 
     def __str__(self):
         return f"{self.country.name} ({self.get_role_display()})"
+
+    @property
+    def country_code(self) -> str:
+        """The stored code, without the ``Country`` django-countries makes on each access."""
+        code = self.__dict__.get("country")
+        return code if code is not None else self.country.code  # deferred: loads it
+
+    @property
+    def country_name(self) -> str:
+        """The country's name in the page's language (:func:`country_name`)."""
+        return country_name(self.country_code)
+
+    @property
+    def country_url(self) -> str:
+        return address("rcp:country-detail", code=self.country_code.lower())
 
     def natural_key(self):
         return (self.process.slug, self.country.code)

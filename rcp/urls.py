@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from rcp import views
 from rcp.cache import public_page
+from rcp.views.matrix import MatrixDownloadView, MatrixView
 
 app_name = "rcp"
 
@@ -10,7 +11,7 @@ urlpatterns = [
     # parameters named here, the only ones their views are shown.
     path(
         "",
-        public_page(views.ProcessListView.as_view(), params=("kind", "region")),
+        public_page(views.ProcessListView.as_view(), params=("kind", "region", "page")),
         name="process-list",
     ),
     path(
@@ -45,6 +46,16 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("search/", public_page(views.SearchView.as_view(), params=("q",)), name="search"),
+    path(
+        "matrix/",
+        public_page(MatrixView.as_view(), params=("kind", "region", "page")),
+        name="matrix",
+    ),
+    re_path(
+        r"^matrix\.(?P<file_format>csv|xlsx)$",
+        public_page(MatrixDownloadView.as_view(), params=("kind", "region")),
+        name="matrix-download",
+    ),
     path("data/", public_page(views.OpenDataView.as_view()), name="open-data"),
     path("data/profiles.json", public_page(views.DatasetView.as_view()), name="open-data-json"),
 ]

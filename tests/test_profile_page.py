@@ -55,9 +55,10 @@ IOM_NAVIGATION = [
 # the process (with its secretariat organisation), then one each for regions, associated
 # organisations, participations, organisation roles, focus areas, chairs and meetings.
 PROFILE_PAGE_QUERIES = 8
-# The list on /: the processes with their member counts, their regions and associations, and
-# the regions offered by the filter.
-PROCESS_LIST_QUERIES = 4
+# The landscape on /: the counts by type and by region, the regions offered by the filter, the
+# page's processes (counted, then with their member counts, regions and associations) and the
+# map's count of processes per country.
+PROCESS_LIST_QUERIES = 8
 
 
 # "\u2013" in expected texts is the en dash between the ends of a date range.
@@ -577,7 +578,9 @@ def test_an_unpublished_profile_is_hidden_from_the_public(client, db, status):
     get_page(client, profile_url(hidden), status=404)
     home = get_page(client, "/")
 
-    assert [h2.text for h2 in home.find("main").find_all("h2")] == ["Public Process"]
+    assert [card.find("a").text for card in home.find_all("li", "process-list__item")] == [
+        "Public Process"
+    ]
     assert profile_url(hidden) not in [a.attrs.get("href") for a in home.find_all("a")]
 
 
@@ -617,7 +620,7 @@ def test_home_lists_published_processes_with_member_counts_and_links(client, db)
     home = get_page(client, "/")
 
     listed = [
-        (item.find("h2").text, item.find("h2").find("a").attrs["href"], item.find_all("p")[-1].text)
+        (item.find("h3").text, item.find("h3").find("a").attrs["href"], item.find_all("p")[-1].text)
         for item in home.find_all("li", "process-list__item")
     ]
     assert listed == [

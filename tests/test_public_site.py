@@ -63,7 +63,7 @@ def cards(page: Element) -> list[Element]:
 
 
 def card_names(page: Element) -> list[str]:
-    return [card.find("h2").text for card in cards(page)]
+    return [card.find("a").text for card in cards(page)]
 
 
 def list_items(page: Element, class_: str) -> list[str]:
@@ -209,8 +209,8 @@ def test_home_shows_each_published_process_with_kind_regions_year_and_member_cou
     home = get_page(client, "/")
 
     shown = {
-        card.find("h2").text: (
-            card.find("h2").find("a").attrs["href"],
+        card.find("h3").text: (
+            card.find("h3").find("a").attrs["href"],
             items(card.find("ul", "profile__facts")),
             card.find_all("p")[-1].text,
         )
@@ -244,7 +244,7 @@ def test_home_filters_by_kind(client, world):
     assert card_names(rcps) == ["Migration Dialogue for West Africa"]
     assert card_names(forums) == ["Rabat Process"]
     assert card_names(global_processes) == []
-    assert "No published profile matches." in main(global_processes).text
+    assert "No published profile has the type “Global process”." in main(global_processes).text
     selected = [o.text for o in rcps.find("select").find_all("option") if "selected" in o.attrs]
     assert selected == ["Regional Consultative Process"]
 
@@ -266,9 +266,13 @@ def test_home_filters_by_region_and_offers_only_regions_of_published_processes(c
     assert "selected" in region_select.find_all("option")[1].attrs
 
 
-def test_home_ignores_an_unknown_kind_and_finds_nothing_in_an_unknown_region(client, world):
-    assert card_names(get_page(client, "/?kind=bogus")) == card_names(get_page(client, "/"))
-    assert card_names(get_page(client, "/?region=antarctica")) == []
+def test_home_says_no_published_profile_has_an_unknown_kind_or_region(client, world):
+    bogus = get_page(client, "/?kind=bogus")
+    antarctica = get_page(client, "/?region=antarctica")
+
+    assert card_names(bogus) == card_names(antarctica) == []
+    assert "No published profile has the type “bogus”." in main(bogus).text
+    assert "No published profile covers a region “antarctica”." in main(antarctica).text
 
 
 # --- Countries ----------------------------------------------------------------------------------
@@ -910,9 +914,13 @@ def test_no_public_page_lists_an_unpublished_profile(client, world):
 
 # Measured on the small site and the large one (build_site); {slug} is the profile's slug.
 PAGE_QUERIES = {
-    # processes with member counts, their regions, their associations; the filter's regions
-    "/": 4,
-    "/?kind=rcp&region=africa": 4,
+    # the landscape (processes by type, regions with counts, processes without a region), the
+    # list's count, its page of processes with member counts, their regions and associations;
+    # the map's countries
+    "/": 8,
+    "/?kind=rcp&region=africa": 8,
+    "/matrix/": 6,  # the landscape; the processes (count, page); their countries
+    "/matrix.csv": 5,  # the landscape; the processes; their countries
     # the process, then regions, associations, participations, organisation roles, themes,
     # chairs and meetings (Process.objects.for_profile_page())
     "/processes/{slug}/": 8,

@@ -1,19 +1,31 @@
 """The search page."""
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.views.generic import TemplateView
 
-from rcp.search import matching_countries, search_processes
+from rcp.search import SHOWN, search
 
 
 class SearchView(TemplateView):
-    """Search across names, acronyms, objectives, countries and organisations."""
+    """Search across names, acronyms, objectives, countries, focus areas, organisations and
+    meeting places (rcp/search/)."""
 
     template_name = "rcp/search.html"
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()[:200]
-        results = search_processes(query) if query else []
-        matched_countries = matching_countries(query) if query else []
+        page = search(self.request.GET.get("q", ""))
+        suggestion_url = None
+        if page.suggestion:
+            suggestion_url = f"{reverse('rcp:search')}?{urlencode({'q': page.suggestion})}"
         return super().get_context_data(
-            query=query, results=results, countries=matched_countries, **kwargs
+            query=page.query,
+            results=page.results,
+            total=page.total,
+            shown=SHOWN,
+            countries=page.countries,
+            suggestion=page.suggestion,
+            suggestion_url=suggestion_url,
+            **kwargs,
         )
