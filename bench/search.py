@@ -18,10 +18,10 @@ Never part of the test suite; nothing here gates CI.
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
+
+from bench import run_child
 
 PROFILES = 1_000
 DRAFTS = 100
@@ -208,43 +208,6 @@ def measure() -> dict:
     return figures
 
 
-def ensure_postgres_database(url: str) -> bool:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    try:
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-            if not connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-            ).fetchone():
-                connection.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as error:
-        print(f"PostgreSQL skipped: {error}".strip())
-        return False
-    return True
-
-
-def run_child(database: str) -> dict | None:
-    env = dict(os.environ)
-    if database == "postgresql":
-        if not ensure_postgres_database(POSTGRES_URL):
-            return None
-        env["DATABASE_URL"] = POSTGRES_URL
-    else:
-        env.pop("DATABASE_URL", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.search", "--child"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    if completed.returncode:
-        print(f"{database}: the benchmark failed\n{completed.stderr[-3000:]}")
-        return None
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
 def report(results: dict[str, dict]) -> None:
     print(f"Search at {PROFILES:,} profiles (issue 15): median of {RUNS} searches")
     names = list(results)
@@ -278,7 +241,7 @@ def report(results: dict[str, dict]) -> None:
 def main(databases: list[str]) -> None:
     results = {}
     for database in databases:
-        figures = run_child(database)
+        figures = run_child("bench.search", database, POSTGRES_URL)
         if figures is not None:
             results[database] = figures
     if results:

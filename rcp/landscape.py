@@ -10,6 +10,7 @@ word) is reported as such rather than silently ignored: see :class:`Selection`.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -125,6 +126,12 @@ class Selection:
         """The query parameters of this selection (with ``changes``), empty ones left out."""
         params = {"kind": self.kind, "region": self.region, **changes}
         return {name: value for name, value in params.items() if value}
+
+    def query_string(self) -> str:
+        """``?kind=…&region=…`` for a link to the same selection elsewhere (the matrix, its
+        downloads); empty for no selection, or one naming values no profile has."""
+        query = self.query()
+        return "?" + urlencode(query) if query and not self.problems else ""
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -3,6 +3,8 @@ imports' matcher, "did you mean" for typos, focus areas, organisations and meeti
 snippets with the matched words marked, stored search vectors (PostgreSQL) kept up to date,
 and hostile queries. Runs on SQLite and on PostgreSQL."""
 
+import importlib
+
 import pytest
 from django.db import connection
 
@@ -302,6 +304,21 @@ def test_each_language_vector_has_a_gin_index():
     for table in ("rcp_process", "rcp_focusarea", "rcp_organisation", "rcp_meeting"):
         for language in ("en", "fr", "es"):
             assert f"{table}_search_{language}" in indexes
+
+
+def test_every_column_the_search_triggers_read_is_a_column_of_its_model(db):
+    """Migration 0015's triggers name the columns they read: a later migration renaming or
+    dropping one must recreate its trigger, and this fails until the migration's list of
+    columns says so too (on SQLite as well, where the columns are the models')."""
+    from django.apps import apps
+
+    search_vectors = importlib.import_module("rcp.migrations.0015_search_vectors")
+    tables = {model._meta.db_table: model for model in apps.get_app_config("rcp").get_models()}
+    for table, parts in search_vectors.PARTS.items():
+        columns = {field.column for field in tables[table]._meta.concrete_fields}
+        for language in search_vectors.CONFIGS:
+            read = {column.format(l=language) for _, names, _ in parts for column in names}
+            assert read <= columns, f"{table} has no column {sorted(read - columns)}"
 
 
 # --- Drafts -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.translation import gettext, ngettext
 from rcp.maps import render
 from rcp.maps.data import world
 from rcp.maps.render import MapClass
-from rcp.models import ParticipationRole
+from rcp.models import ParticipationRole, country_name
 
 STRIPES = '<rect width="3" height="6" fill="{}"/>'
 HATCH = '<path d="M0 1.5H6M1.5 0V6" stroke="{}" stroke-width="1.5"/>'
@@ -63,8 +63,8 @@ def _role_legend(role: str, count: int) -> str:
 
 def _titled(codes, detail: str) -> list[tuple[str, str]]:
     """(code, title) of each country: its name in the reader's language, then ``detail``."""
-    names, detail = render.country_names(), escape(detail)
-    return [(code, f"{names.get(code) or escape(code)} ({detail})") for code in codes]
+    detail = escape(detail)
+    return [(code, f"{escape(country_name(code))} ({detail})") for code in codes]
 
 
 def profile_map(process) -> dict:

@@ -9,13 +9,10 @@ technologies read the map's own title and the page's country list instead (``rol
 the children). Text is escaped here, once, before the markup is marked safe.
 """
 
-import functools
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
-from django_countries.fields import Country
 
 from rcp.maps.data import world
 
@@ -33,16 +30,6 @@ class MapClass:
     background: str
     motif: str = ""
     rotate: int = 0
-
-
-@functools.cache
-def _names(language: str) -> dict[str, str]:
-    """Every country's escaped name in one language, looked up once per process."""
-    return {code: escape(str(Country(code).name)) for code in world().shapes}
-
-
-def country_names() -> dict[str, str]:
-    return _names(get_language() or "en")
 
 
 def _pattern(prefix: str, map_class: MapClass) -> str:

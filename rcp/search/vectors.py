@@ -36,44 +36,49 @@ def _search_query_sql(language: str) -> str:
     return f"(websearch_to_tsquery('{config}', %s) || websearch_to_tsquery('simple', %s))"
 
 
-class StoredMatch(Expression):
+class _PerLanguage(Expression):
+    """An expression over the row's stored vector of each language and the query: ``part``
+    is the SQL of one language's (``{vector}`` and ``{query}`` in it), and ``joined`` puts
+    those of every language, joined by ``separator``, in its ``{parts}``."""
+
+    part = joined = separator = ""
+
+    def __init__(self, query: str):
+        super().__init__(output_field=self.output_field_class())
+        self.query = query
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.query!r})"
+
+    def as_sql(self, compiler, connection):
+        alias = _alias(compiler)
+        parts = [
+            self.part.format(
+                vector=f"{alias}.{connection.ops.quote_name(vector_column(language))}",
+                query=_search_query_sql(language),
+            )
+            for language in TEXT_SEARCH_CONFIGS
+        ]
+        # Each language's query takes the text twice (its stemming, and word for word).
+        sql = self.joined.format(parts=self.separator.join(parts))
+        return sql, [self.query] * (2 * len(parts))
+
+
+class StoredMatch(_PerLanguage):
     """Whether the row's stored vector of some language matches the query: one small node
     that compiles to a few ``@@``, each able to use its language's GIN index."""
 
     conditional = True
-
-    def __init__(self, query: str):
-        super().__init__(output_field=BooleanField())
-        self.query = query
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.query!r})"
-
-    def as_sql(self, compiler, connection):
-        alias = _alias(compiler)
-        parts = [
-            f"{alias}.{connection.ops.quote_name(vector_column(language))} @@ "
-            + _search_query_sql(language)
-            for language in TEXT_SEARCH_CONFIGS
-        ]
-        return "(" + " OR ".join(parts) + ")", [self.query] * (2 * len(parts))
+    output_field_class = BooleanField
+    part = "{vector} @@ {query}"
+    separator = " OR "
+    joined = "({parts})"
 
 
-class StoredRank(Expression):
+class StoredRank(_PerLanguage):
     """The row's best ``ts_rank`` over its languages' stored vectors (names weigh most)."""
 
-    def __init__(self, query: str):
-        super().__init__(output_field=FloatField())
-        self.query = query
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.query!r})"
-
-    def as_sql(self, compiler, connection):
-        alias = _alias(compiler)
-        parts = [
-            f"ts_rank(coalesce({alias}.{connection.ops.quote_name(vector_column(language))}, "
-            f"''::tsvector), {_search_query_sql(language)})"
-            for language in TEXT_SEARCH_CONFIGS
-        ]
-        return "GREATEST(" + ", ".join(parts) + ")", [self.query] * (2 * len(parts))
+    output_field_class = FloatField
+    part = "ts_rank(coalesce({vector}, ''::tsvector), {query})"
+    separator = ", "
+    joined = "GREATEST({parts})"

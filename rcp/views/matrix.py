@@ -1,8 +1,6 @@
 """The membership matrix: a page of processes at a time as a table, every process of the
 selection as a CSV or XLSX download."""
 
-from urllib.parse import urlencode
-
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.views import View
@@ -11,7 +9,7 @@ from django.views.generic import TemplateView
 from rcp.landscape import Landscape, Selection
 from rcp.matrix import Matrix, processes_in_order, role_key
 from rcp.models import Process
-from rcp.views.home import page_links, page_url, paginate
+from rcp.views.pagination import pagination_context
 
 #: Processes (columns) per page of the table: about as many as a wide screen shows, and a page
 #: that stays light with every country as a row. The downloads hold every process.
@@ -36,19 +34,16 @@ class MatrixView(TemplateView):
 
     def get_context_data(self, **kwargs):
         landscape, selection, processes = selected_processes(self.request)
-        page, page_problem = paginate(processes, self.request.GET.get("page"), PROCESSES_PER_PAGE)
-        query = selection.query()
-        downloads = "?" + urlencode(query) if query and not selection.problems else ""
+        paging = pagination_context(
+            processes, self.request.GET.get("page"), PROCESSES_PER_PAGE, selection.query()
+        )
+        downloads = selection.query_string()
         return super().get_context_data(
             landscape=landscape,
             selection=selection,
-            matrix=Matrix.of(page.object_list),
+            matrix=Matrix.of(paging["page"].object_list),
             role_key=role_key(),
-            page=page,
-            page_problem=page_problem,
-            page_links=page_links(page, query),
-            previous_url=page_url(query, page.number - 1) if page.has_previous() else "",
-            next_url=page_url(query, page.number + 1) if page.has_next() else "",
+            **paging,
             csv_url=reverse("rcp:matrix-download", kwargs={"file_format": "csv"}) + downloads,
             xlsx_url=reverse("rcp:matrix-download", kwargs={"file_format": "xlsx"}) + downloads,
             **kwargs,
